@@ -1,0 +1,120 @@
+"""The `mapapp` command: turns commands into calls and errors into one line and an exit code.
+
+Exit codes (DESIGN section 2): 0 fine, 1 problems found (or not canonical), 2 a file that cannot
+be read or is not JSON, bad arguments, or unusable data.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from mapapp import __version__, paths
+from mapapp.loading import DataError
+
+OK, PROBLEMS, UNUSABLE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mapapp")
+def cli() -> None:
+    """An interactive, sourced map of the routes North Koreans take to escape.
+
+    Maintainers: `mapapp format` then `mapapp validate` before every commit.
+    """
+
+
+def _default_data() -> Path:
+    import os
+
+    return Path(os.environ.get("MAPAPP_DATA") or paths.default_data_path())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for tools and editors")
+def validate(paths: tuple[Path, ...], output: str) -> None:
+    """Check the data and print every problem with its file:line and a hint.
+
+    PATHS are GeoJSON files (their narratives/ and statistics.csv beside them are checked too),
+    folders holding a routes.geojson, narratives (.md) or statistics (.csv). Default: the
+    project's data, or $MAPAPP_DATA.
+    """
+    from mapapp.validation import validate_file
+
+    problems, unusable = [], False
+    for path in paths or (_default_data(),):
+        try:
+            problems += validate_file(path)
+        except DataError as error:
+            unusable = True
+            click.echo(str(error), err=True)
+    if output == "json":
+        click.echo(json.dumps([problem.as_dict() for problem in problems], indent=2,
+                              ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(problem.as_text())
+        if problems:
+            files = len({problem.path for problem in problems})
+            click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
+        elif not unusable:
+            click.echo("No problems found.", err=True)
+    sys.exit(UNUSABLE if unusable else PROBLEMS if problems else OK)
+
+
+@cli.command(name="format")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True,
+              help="change nothing; exit 1 when the file is not in canonical form")
+def format_command(path: Path | None, check: bool) -> None:
+    """Rewrite the GeoJSON in canonical form: key order, indentation, 2-decimal coordinates.
+
+    Writes atomically, so an interrupted run never leaves a partial file. Default: the project's
+    data/routes.geojson, or $MAPAPP_DATA.
+    """
+    from mapapp.formatting import canonical_text, write_atomically
+
+    path = path or _default_data()
+    try:
+        current, wanted = canonical_text(path)
+    except DataError as error:
+        click.echo(str(error), err=True)
+        sys.exit(UNUSABLE)
+    if current == wanted:
+        click.echo(f"{path}: already in canonical form.", err=True)
+        sys.exit(OK)
+    if check:
+        click.echo(f"{path}: not in canonical form; run `mapapp format {path}`.", err=True)
+        sys.exit(PROBLEMS)
+    try:
+        write_atomically(path, wanted)
+    except OSError as error:
+        click.echo(f"{path}: cannot be written: {error.strerror or error}", err=True)
+        sys.exit(UNUSABLE)
+    click.echo(f"{path}: reformatted.", err=True)
+
+
+def main() -> None:
+    """Console-script entry point: never a traceback, whatever the input."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(UNUSABLE)
+    except MemoryError:
+        click.echo("mapapp: out of memory: the input is too large to check", err=True)
+        sys.exit(UNUSABLE)
+    except SystemExit:
+        raise
+    except Exception as error:  # a bug of ours: one line and a way to report it, not a traceback
+        click.echo(f"mapapp: internal error ({type(error).__name__}: {error}); please report it "
+                   "with the command you ran", err=True)
+        sys.exit(UNUSABLE)

@@ -1,0 +1,191 @@
+"""Reading the data files: bytes to text to JSON, remembering where everything starts.
+
+Maintainers edit the data by hand, so every problem must name a line. The standard library's
+JSON parser is fast but forgets positions; here it parses first (and decides whether the file is
+JSON at all), then a shallow walk with the same C decoder records the offset of every member down
+to a fixed depth. This module does I/O and parsing only: no checks, no Flask, no folium.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from json.decoder import scanstring
+from pathlib import Path
+from typing import Any
+
+from mapapp import paths
+
+Pointer = tuple[str | int, ...]
+
+# Deep enough to reach a polygon's positions (features/i/geometry/coordinates/ring/position);
+# files above the size limit get feature-level positions only, to stay fast.
+POSITION_DEPTH = 7
+SHALLOW_DEPTH = 2
+FULL_POSITIONS_LIMIT = 20 * 1024 * 1024
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class DataError(Exception):
+    """A data file cannot be read or is not JSON: there is nothing to check (exit code 2)."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path, self.message, self.line = str(path), message, line
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class TextFile:
+    """A text file and the offsets of its line breaks, to turn offsets into line numbers."""
+
+    path: Path
+    text: str
+    _newlines: list[int] | None = field(default=None, repr=False)
+
+    def line_of(self, offset: int) -> int:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+
+@dataclass
+class JsonDocument(TextFile):
+    """A parsed JSON file with the offset where each member (down to POSITION_DEPTH) starts."""
+
+    data: Any = None
+    positions: dict[Pointer, int] = field(default_factory=dict)
+    duplicate_keys: list[Pointer] = field(default_factory=list)
+    has_bom: bool = False
+
+    def line(self, pointer: Pointer) -> int:
+        """Line of the member at `pointer`, or of its nearest recorded ancestor."""
+        while pointer not in self.positions and pointer:
+            pointer = pointer[:-1]
+        return self.line_of(self.positions.get(pointer, 0))
+
+
+@dataclass
+class Dataset:
+    """Everything the validator and the model read: the GeoJSON and the files beside it."""
+
+    geojson: JsonDocument
+    narratives_dir: Path
+    narratives: dict[str, TextFile | DataError]
+    statistics: TextFile | DataError | None
+    basemap_path: Path
+
+
+def read_text(path: Path) -> TextFile:
+    """Read a UTF-8 text file; a one-line DataError says why when it cannot be read."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(path, "is a folder, not a file") from None
+    except OSError as error:
+        raise DataError(path, f"cannot be read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise DataError(
+            path, f"is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded)", line
+        ) from None
+    return TextFile(path, text)
+
+
+def read_json(path: Path) -> JsonDocument:
+    """Read and parse a JSON file, recording member positions; DataError when it is not JSON."""
+    source = read_text(path)
+    text, has_bom = source.text, source.text.startswith("\ufeff")
+    if has_bom:
+        text = " " + text[1:]  # keep offsets (and so line numbers) unchanged
+    document = JsonDocument(source.path, text, has_bom=has_bom)
+    if not text.strip():
+        raise DataError(path, "is empty: a FeatureCollection is expected")
+    try:
+        document.data = json.loads(text)
+    except json.JSONDecodeError as error:
+        message = error.msg[0].lower() + error.msg[1:]
+        if error.pos >= len(text.rstrip()):
+            message = "ends before the JSON is complete (is the file truncated?)"
+        raise DataError(
+            path, f"is not valid JSON: {message} (column {error.colno})", error.lineno
+        ) from None
+    except RecursionError:
+        raise DataError(path, "is not usable JSON: arrays or objects are nested too deeply") from None
+    depth = POSITION_DEPTH if len(text) <= FULL_POSITIONS_LIMIT else SHALLOW_DEPTH
+    _record_positions(document, depth)
+    return document
+
+
+def _record_positions(document: JsonDocument, depth: int) -> None:
+    text, positions, duplicates = document.text, document.positions, document.duplicate_keys
+
+    def skip(index: int) -> int:
+        return _WHITESPACE.match(text, index).end()
+
+    def walk(index: int, pointer: Pointer, depth: int) -> int:
+        index = skip(index)
+        if pointer in positions:
+            duplicates.append(pointer)
+        positions[pointer] = index
+        opener = text[index]
+        if depth and opener == "{":
+            index = skip(index + 1)
+            while text[index] != "}":
+                key, index = scanstring(text, index + 1)
+                index = walk(skip(index) + 1, (*pointer, key), depth - 1)
+                index = skip(index)
+                if text[index] == ",":
+                    index = skip(index + 1)
+            return index + 1
+        if depth and opener == "[":
+            index, position = skip(index + 1), 0
+            while text[index] != "]":
+                index = skip(walk(index, (*pointer, position), depth - 1))
+                position += 1
+                if text[index] == ",":
+                    index = skip(index + 1)
+            return index + 1
+        return _DECODER.raw_decode(text, index)[1]
+
+    walk(0, (), depth)
+
+
+def sibling_basemap(data_path: Path) -> Path:
+    """The base map beside a data file, or the project's shipped one."""
+    beside = Path(data_path).parent / "basemap" / "countries.geojson"
+    return beside if beside.exists() else paths.data_dir() / "basemap" / "countries.geojson"
+
+
+def load_dataset(data_path: Path | str | None = None) -> Dataset:
+    """Read the GeoJSON file and, beside it, `narratives/*.md` and `statistics.csv`.
+
+    Raises DataError only for the GeoJSON file itself; a broken narrative or statistics file is
+    kept as its DataError, for the validator to report beside every other problem.
+    """
+    path = Path(data_path) if data_path else paths.default_data_path()
+    document = read_json(path)
+    narratives_dir = path.parent / "narratives"
+    narratives: dict[str, TextFile | DataError] = {}
+    if narratives_dir.is_dir():
+        for narrative in sorted(narratives_dir.glob("*.md")):
+            narratives[narrative.stem] = _read_or_error(narrative)
+    statistics_path = path.parent / "statistics.csv"
+    statistics = _read_or_error(statistics_path) if statistics_path.exists() else None
+    return Dataset(document, narratives_dir, narratives, statistics, sibling_basemap(path))
+
+
+def _read_or_error(path: Path) -> TextFile | DataError:
+    try:
+        return read_text(path)
+    except DataError as error:
+        return error

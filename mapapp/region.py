@@ -1,0 +1,11 @@
+"""The part of the world the map covers: the base map is clipped to it, the map cannot leave it,
+and a position outside it is either a mistake or a swapped longitude and latitude."""
+
+WEST, SOUTH, EAST, NORTH = 88.0, 5.0, 146.0, 56.0
+
+# Korea and the Chinese border rivers: drawn at 1:10m, and where the map centres.
+KOREA_CENTRE = (40.0, 127.0)  # latitude, longitude
+
+
+def in_region(lon: float, lat: float) -> bool:
+    return WEST <= lon <= EAST and SOUTH <= lat <= NORTH

@@ -1,0 +1,136 @@
+"""`data/statistics.csv`: one figure per row, each with its source, parsed with line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from mapapp import contract
+from mapapp.contract import Issue, Source
+from mapapp.validation.schema import check_source
+
+COLUMNS = ("series", "period", "value", "low", "high", "vintage", "confidence", "note",
+           "source_title", "source_publisher", "source_year", "source_url")
+SERIES = ("arrivals", "arrivals_women", "cumulative", "hiding_in_china")
+ESTIMATES = ("hiding_in_china",)
+FIRST_ARRIVALS_YEAR = 2001
+_VINTAGE = re.compile(r"^\d{4}(-\d{2})?$")
+
+
+@dataclass(frozen=True)
+class Figure:
+    series: str
+    period: int
+    value: int | None
+    low: int | None
+    high: int | None
+    vintage: str
+    confidence: str
+    note: str
+    source: Source
+    line: int
+
+
+def parse_statistics(text: str) -> tuple[list[Figure], list[Issue]]:
+    """Read every row; a faulty row is left out and its fault recorded with its line."""
+    issues: list[Issue] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        return [], [Issue(1, f"the header cannot be read as CSV: {error}", "fix the first line")]
+    if header is None or tuple(column.strip() for column in header) != COLUMNS:
+        return [], [Issue(1, "the first line must name the columns " + ",".join(COLUMNS),
+                          "copy the header from docs/data-format.md")]
+    figures: list[Figure] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(COLUMNS):
+                issues.append(Issue(line, f"the row has {len(row)} fields, not {len(COLUMNS)}",
+                                    "quote fields that contain a comma, e.g. \"a, b\""))
+                continue
+            figure = _figure(dict(zip(COLUMNS, (cell.strip() for cell in row), strict=True)),
+                             line, issues)
+            if figure:
+                figures.append(figure)
+    except csv.Error as error:
+        issues.append(Issue(reader.line_num, f"the file is not valid CSV here: {error}",
+                            "check the quotes on this line"))
+    _whole_series(figures, issues)
+    return figures, issues
+
+
+def _figure(row: dict[str, str], line: int, issues: list[Issue]) -> Figure | None:
+    start = len(issues)
+
+    def fault(message: str, hint: str, check: str = "schema") -> None:
+        issues.append(Issue(line, message, hint, check))
+
+    if row["series"] not in SERIES:
+        fault(f'unknown series "{row["series"]}"', f"use one of {', '.join(SERIES)}")
+    period = _whole(row["period"])
+    if period is None or not 1945 <= period <= 2100:
+        fault(f'period "{row["period"]}" is not a year', "write the year, e.g. 2009")
+    numbers = {key: _whole(row[key]) for key in ("value", "low", "high")}
+    for key, number in numbers.items():
+        if row[key] and (number is None or number < 0):
+            fault(f'{key} "{row[key]}" is not a whole number of people',
+                  "write digits only, without separators, e.g. 2914")
+    value, low, high = numbers["value"], numbers["low"], numbers["high"]
+    if row["series"] in ESTIMATES:
+        if value is None and (low is None or high is None):
+            fault("an estimate needs a value, or a low and a high", "fill value, or low and high")
+        if low is not None and high is not None and low > high:
+            fault(f"low {low} is above high {high}", "swap them")
+        elif value is not None and ((low is not None and value < low) or
+                                    (high is not None and value > high)):
+            fault(f"value {value} lies outside its range {low}–{high}", "check the three figures")
+    elif value is None or row["low"] or row["high"]:
+        fault(f'a {row["series"]} figure needs a value and no range',
+              "write the count in the value column; leave low and high empty")
+    if not _VINTAGE.match(row["vintage"]):
+        fault(f'vintage "{row["vintage"]}" is not a year or year-month',
+              "write when the figure was reported, e.g. 2025-02")
+    if row["confidence"] not in contract.CONFIDENCE:
+        fault(f'confidence "{row["confidence"]}" is not one of {", ".join(contract.CONFIDENCE)}',
+              "write high, medium or low")
+    year = _whole(row["source_year"])
+    check_source({"title": row["source_title"], "publisher": row["source_publisher"],
+                  "year": year if year is not None else row["source_year"],
+                  "url": row["source_url"]}, fault)
+    if len(issues) > start:
+        return None
+    return Figure(row["series"], period, value, low, high, row["vintage"], row["confidence"],
+                  row["note"], Source(row["source_title"], row["source_publisher"], year,
+                                      row["source_url"]), line)
+
+
+def _whole_series(figures: list[Figure], issues: list[Issue]) -> None:
+    """Rules that look at several rows: one arrivals row per year, no gaps, women ≤ all."""
+    seen: dict[tuple[str, int], Figure] = {}
+    for figure in figures:
+        key = (figure.series, figure.period)
+        if figure.series not in ESTIMATES and key in seen:
+            issues.append(Issue(figure.line, f"{figure.series} {figure.period} is already given "
+                                f"on line {seen[key].line}", "keep one row per series and year"))
+        seen.setdefault(key, figure)
+    years = sorted(period for series, period in seen if series == "arrivals")
+    if years:
+        missing = sorted(set(range(FIRST_ARRIVALS_YEAR, years[-1] + 1)) - set(years))
+        if missing:
+            issues.append(Issue(1, f"arrivals are missing for {', '.join(map(str, missing))}",
+                                f"give one arrivals row for every year from {FIRST_ARRIVALS_YEAR}"))
+    for (series, period), figure in seen.items():
+        total = seen.get(("arrivals", period))
+        if series == "arrivals_women" and total and figure.value > total.value:
+            issues.append(Issue(figure.line, f"{figure.value} women arrived in {period}, more "
+                                f"than all {total.value} arrivals", "check both figures"))
+
+
+def _whole(text: str) -> int | None:
+    return int(text) if text.isdigit() else None

@@ -1,0 +1,78 @@
+"""Every check of docs/data-format.md over a dataset, all problems in one run.
+
+Checks run in a fixed order; each reports into one Inspection and later checks skip what earlier
+ones found unusable, so a maintainer sees each fault once, in the words of the check it breaks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mapapp.loading import Dataset, load_dataset
+from mapapp.validation import (
+    documents,
+    geometry,
+    references,
+    safety,
+    schema,
+    spatial,
+    structure,
+)
+from mapapp.validation.core import CHECKS, FeatureRef, Inspection, Problem
+
+__all__ = ["CHECKS", "Problem", "inspect", "validate", "validate_file", "validate_path"]
+
+STEPS = (structure, geometry, schema, documents, references, spatial, safety)
+
+
+def _feature_refs(data) -> list[FeatureRef]:
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        features = data.get("features")
+        if isinstance(features, list):
+            return [FeatureRef(i, value, ("features", i)) for i, value in enumerate(features)]
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        return [FeatureRef(0, data, ())]
+    return []
+
+
+def inspect(dataset: Dataset) -> Inspection:
+    """Run every check; the Inspection keeps the problems and what the checks parsed."""
+    inspection = Inspection(dataset, _feature_refs(dataset.geojson.data))
+    for step in STEPS:
+        step.check(inspection)
+    inspection.problems.sort(key=lambda p: (p.path != str(dataset.geojson.path), p.path, p.line))
+    return inspection
+
+
+def validate(dataset: Dataset) -> list[Problem]:
+    return inspect(dataset).problems
+
+
+def validate_path(path: Path | str | None = None) -> list[Problem]:
+    """Load and check; raises loading.DataError when the GeoJSON itself cannot be read."""
+    return validate(load_dataset(path))
+
+
+def validate_file(path: Path | str) -> list[Problem]:
+    """Check one path as the CLI takes it: a GeoJSON file (with what lies beside it), a folder
+    holding routes.geojson, a single narrative (.md) or the statistics (.csv)."""
+    from mapapp.contract import Issue
+    from mapapp.loading import DataError, read_text
+    from mapapp.narrative import parse_narrative
+    from mapapp.statistics import parse_statistics
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "routes.geojson"
+        if not path.exists():
+            raise DataError(path.parent, "is a folder without a routes.geojson")
+    if path.suffix.lower() not in (".md", ".csv"):
+        return validate_path(path)
+    text = read_text(path).text
+    issues: list[Issue]
+    if path.suffix.lower() == ".md":
+        issues = parse_narrative(text, path.stem, path)[1]
+    else:
+        issues = parse_statistics(text)[1]
+    return [Problem(str(path), issue.line, None, issue.check, issue.message, issue.hint)
+            for issue in issues]

@@ -1,0 +1,38 @@
+"""Walking the positions of a GeoJSON geometry with their JSON pointers, for precise lines."""
+
+from collections.abc import Iterator
+
+from mapapp.loading import Pointer
+
+# How many array levels sit above a position in each geometry's coordinates.
+DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def walk(coordinates, depth: int, pointer: Pointer) -> Iterator[tuple[Pointer, list]]:
+    """Yield (pointer, position) for coordinates already known to be well formed."""
+    if depth == 0:
+        yield pointer, coordinates
+        return
+    for index, child in enumerate(coordinates):
+        yield from walk(child, depth - 1, (*pointer, index))
+
+
+def geometries(geometry: dict, pointer: Pointer) -> Iterator[tuple[Pointer, dict]]:
+    """The simple geometries inside a geometry (itself, or a collection's members)."""
+    if geometry.get("type") == "GeometryCollection":
+        for index, member in enumerate(geometry["geometries"]):
+            yield from geometries(member, (*pointer, "geometries", index))
+    else:
+        yield pointer, geometry
+
+
+def fmt(position) -> str:
+    return "[" + ", ".join(f"{value:g}" if isinstance(value, float) else str(value)
+                           for value in position) + "]"

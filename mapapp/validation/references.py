@@ -1,0 +1,83 @@
+"""The `reference` check: ids, codes and narratives that must resolve to something."""
+
+from __future__ import annotations
+
+from mapapp.validation.core import FeatureRef, Inspection
+
+CHECK = "reference"
+
+
+def check(inspection: Inspection) -> None:
+    by_id = inspection.by_id()
+    countries: dict[str, FeatureRef] = {}
+    for ref in inspection.features_in("country"):
+        code = ref.properties.get("iso3")
+        if code in countries:
+            first = inspection.document.line(countries[code].pointer)
+            inspection.report(CHECK, f"{code} already has a country feature on line {first}",
+                              "merge the two into one", ref, ("properties", "iso3"))
+        elif isinstance(code, str):
+            countries[code] = ref
+    known_codes = basemap_codes(inspection)
+    if known_codes is not None:
+        for code, ref in countries.items():
+            if code not in known_codes:
+                inspection.report(CHECK, f"{code} is not a country of the base map",
+                                  "check the code, or rebuild the base map with that country "
+                                  "(scripts/build_basemap.py)", ref, ("properties", "iso3"))
+    for ref in inspection.features_in("route", "crossing"):
+        _codes_have_countries(inspection, ref, countries)
+    for ref in inspection.features_in("route"):
+        crossings = ref.properties.get("crossings")
+        for index, crossing in enumerate(crossings if isinstance(crossings, list) else []):
+            target = by_id.get(crossing)
+            if target is None or target.layer != "crossing":
+                what = "no feature" if target is None else f'a {target.layer}, not a crossing'
+                inspection.report(CHECK, f'uses crossing "{crossing}", but that id names {what}',
+                                  "add the crossing feature, or correct the id",
+                                  ref, ("properties", "crossings", index))
+    _narratives(inspection, by_id, countries)
+
+
+def _codes_have_countries(inspection: Inspection, ref: FeatureRef, countries) -> None:
+    codes = ref.properties.get("countries")
+    for index, code in enumerate(codes if isinstance(codes, list) else []):
+        if isinstance(code, str) and len(code) == 3 and code not in countries:
+            inspection.report(CHECK, f"lists {code}, which has no country feature",
+                              f'add a feature with "layer": "country", "iso3": "{code}" and its '
+                              "role, policy and sources", ref, ("properties", "countries", index))
+
+
+def _narratives(inspection: Inspection, by_id, countries) -> None:
+    dataset = inspection.dataset
+    routes = {ref.id: ref for ref in inspection.features_in("route") if ref.id}
+    for route_id, ref in routes.items():
+        if route_id not in dataset.narratives:
+            inspection.report(CHECK, "has no narrative",
+                              f"write its story in {dataset.narratives_dir / route_id}.md "
+                              "(see docs/data-format.md)", ref)
+    for route_id, source in dataset.narratives.items():
+        if route_id not in routes:
+            inspection.report(CHECK, f'is a narrative for "{route_id}", but no route has that id',
+                              "rename the file after its route's id, or delete it",
+                              path=str(getattr(source, "path", dataset.narratives_dir)), line=1)
+    for narrative in inspection.narratives.values():
+        for stage in narrative.stages:
+            place = stage.place
+            if place is None or place.kind == "point":
+                continue
+            target = by_id.get(place.ref) if place.kind == "crossing" else countries.get(place.ref)
+            if target is None or (place.kind == "crossing" and target.layer != "crossing"):
+                inspection.report(CHECK, f'stage "{stage.title}" goes to {place.kind} '
+                                  f'"{place.ref}", which the data does not have',
+                                  f"use the id of a {place.kind} feature of routes.geojson",
+                                  path=str(narrative.path), line=stage.line)
+
+
+def basemap_codes(inspection: Inspection) -> set[str] | None:
+    from mapapp.basemap import BasemapError, load_basemap
+
+    try:
+        return set(load_basemap(inspection.dataset.basemap_path).iso3)
+    except BasemapError:
+        return None

@@ -1,0 +1,113 @@
+"""The `safety` check: the generalisation rules that keep the map from endangering anyone.
+
+Routes stay at regional scale (2 decimals, about 1 km), only known layers are drawn, and nothing
+marks shelters, brokers, contacts or private people. A program cannot judge everything; what it
+can see, it refuses.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import shapely
+
+from mapapp import contract
+from mapapp.validation import positions
+from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.schema import SAFETY_KEYS
+
+CHECK = "safety"
+FORMAT_HINT = "round to 2 decimals (about 1 km): `mapapp format` does it for the GeoJSON"
+_MARKING = re.compile(r"\b(shelters?|safe[\s-]?houses?|hide-?outs?|hiding places?|churche?s?|"
+                      r"brokers?|guides?|contacts?|pastors?|missionar(?:y|ies))\b", re.I)
+_PERSONAL = (
+    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("a phone number", re.compile(r"(?<![\w+])\+\d[\d\s().-]{7,}\d|\b0\d{1,2}[-.\s]\d{3,4}[-.\s]\d{4}\b")),
+    ("a messenger id", re.compile(r"\b(?:wechat|kakao(?:talk)?|telegram|whatsapp|line)\s*(?:id)?\s*[:=]\s*\S+", re.I)),
+)
+
+
+def check(inspection: Inspection) -> None:
+    for ref in inspection.features:
+        if ref.index in inspection.broken or not isinstance(ref.value, dict):
+            continue
+        layer = ref.properties.get("layer")
+        if layer is not None and layer not in contract.LAYERS:
+            inspection.report(CHECK, f'has the layer "{layer}"; only {", ".join(contract.LAYERS)} '
+                              "are allowed", "this map shows regional routes and borders only; "
+                              "do not add other kinds of places", ref, ("properties", "layer"))
+        _precision(inspection, ref)
+        _properties(inspection, ref)
+    for narrative in inspection.narratives.values():
+        for stage in narrative.stages:
+            if stage.place and stage.place.decimals > contract.MAX_DECIMALS:
+                inspection.report(CHECK, f'stage "{stage.title}" places the map with '
+                                  f"{stage.place.decimals} decimals", FORMAT_HINT,
+                                  path=str(narrative.path), line=stage.line)
+        _personal_text(inspection, narrative.path, _narrative_lines(narrative))
+
+
+def _precision(inspection: Inspection, ref: FeatureRef) -> None:
+    shape = inspection.shapes.get(ref.index)
+    if shape is None:
+        return
+    scaled = shapely.get_coordinates(shape) * 10**contract.MAX_DECIMALS
+    if not np.any(np.abs(scaled - np.round(scaled)) > 1e-6):
+        return
+    geometry = ref.value["geometry"]
+    for pointer, part in positions.geometries(geometry, ("geometry",)):
+        for where, position in positions.walk(part["coordinates"], positions.DEPTH[part["type"]],
+                                              (*pointer, "coordinates")):
+            if any(round(number, contract.MAX_DECIMALS) != number for number in position[:2]):
+                inspection.report(CHECK, f"position {positions.fmt(position)} is more precise "
+                                  "than 2 decimals", FORMAT_HINT, ref, where)
+                return
+
+
+def _properties(inspection: Inspection, ref: FeatureRef) -> None:
+    for key, value in ref.properties.items():
+        if key.lower() in SAFETY_KEYS:
+            inspection.report(CHECK, f'has the property "{key}"; the map never records contacts, '
+                              "brokers, shelters or people", "delete it", ref, ("properties", key))
+    for key in ("name", "title"):
+        value = ref.properties.get(key)
+        match = _MARKING.search(value) if isinstance(value, str) else None
+        if match:
+            inspection.report(CHECK, f'its {key} marks "{match[0]}"; the map must not mark '
+                              "shelters, churches, brokers, guides or contacts",
+                              "name the area or the route, not who or what helps there",
+                              ref, ("properties", key))
+    for pointer, text in _strings(ref.properties, ("properties",)):
+        for what, pattern in _PERSONAL:
+            if pattern.search(text):
+                inspection.report(CHECK, f"a text holds {what}",
+                                  "delete it: the map never publishes ways to reach anyone",
+                                  ref, pointer)
+
+
+def _strings(value, pointer):
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*pointer, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*pointer, index))
+
+
+def _narrative_lines(narrative):
+    yield 1, narrative.intro
+    for stage in narrative.stages:
+        for text in (stage.title, stage.duration, stage.dangers, stage.cost or "", stage.body):
+            yield stage.line, text
+
+
+def _personal_text(inspection: Inspection, path, texts) -> None:
+    for line, text in texts:
+        for what, pattern in _PERSONAL:
+            if pattern.search(text):
+                inspection.report(CHECK, f"the narrative holds {what}",
+                                  "delete it: the map never publishes ways to reach anyone",
+                                  path=str(path), line=line)

@@ -1,0 +1,287 @@
+"""The `schema` check: our contract (docs/data-format.md) on top of valid GeoJSON."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlsplit
+
+from mapapp import contract
+from mapapp.validation import positions
+from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.structure import json_type
+
+CHECK = "schema"
+FORMAT_DOC = "see docs/data-format.md"
+# Keys the safety check reports as forbidden; the schema check leaves them to it.
+SAFETY_KEYS = frozenset({"contact", "contacts", "phone", "email", "address", "broker", "brokers",
+                         "shelter", "safehouse", "safe_house", "person", "people", "telephone"})
+
+
+def check(inspection: Inspection) -> None:
+    data = inspection.document.data
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        kind = data.get("type") if isinstance(data, dict) else None
+        if kind in ("Feature", *positions.DEPTH, "GeometryCollection"):
+            inspection.report(CHECK, f"the file holds a single {kind}, not a FeatureCollection",
+                              'wrap it: {"type": "FeatureCollection", "features": [ ... ]}', line=1)
+        return
+    seen: dict[str, FeatureRef] = {}
+    for ref in inspection.features:
+        if ref.index in inspection.broken:
+            continue
+        _Feature(inspection, ref).run(seen)
+
+
+class _Feature:
+    def __init__(self, inspection: Inspection, ref: FeatureRef):
+        self.inspection, self.ref = inspection, ref
+        self.properties = ref.properties
+
+    def report(self, message: str, hint: str, *member) -> None:
+        self.inspection.report(CHECK, message, hint, self.ref, member)
+
+    def run(self, seen: dict[str, FeatureRef]) -> None:
+        self._id(seen)
+        layer_name = self.properties.get("layer")
+        if layer_name is None:
+            self.report('has no "layer" property',
+                        f"add \"layer\": one of {', '.join(contract.LAYERS)}", "properties")
+            return
+        layer = contract.LAYERS.get(layer_name)
+        if layer is None:
+            return  # an unknown layer is a safety problem: only the layers we know are drawn
+        self._geometry(layer_name, layer)
+        for key in layer.required:
+            if key not in self.properties:
+                self.report(f'a {layer_name} needs the property "{key}"',
+                            f"add it ({FORMAT_DOC}, section {layer_name})", "properties")
+        for key, value in self.properties.items():
+            if key not in layer.properties:
+                if key.lower() not in SAFETY_KEYS:
+                    self.report(f'has an unknown property "{key}" for a {layer_name}',
+                                f"the known ones are {', '.join(layer.properties)}: correct the "
+                                "name or delete it", "properties", key)
+                continue
+            checker = getattr(self, f"_{layer_name}_{key}", None) or getattr(self, f"_{key}", None)
+            if checker:
+                checker(value, ("properties", key))
+
+    # -- ids, layers and geometry types ---------------------------------------------------------
+    def _id(self, seen: dict[str, FeatureRef]) -> None:
+        value = self.ref.value.get("id")
+        if value is None:
+            self.report('has no "id"', 'add a unique "id" of lowercase letters, digits and '
+                        'hyphens beside "type", such as "musan-nanping"')
+        elif not isinstance(value, str):
+            self.report(f'the id is a {json_type(value)}; ids are strings here',
+                        f'write it as a string, "{value}", or choose a descriptive one', "id")
+        elif not contract.ID_PATTERN.match(value):
+            self.report(f'the id "{value}" has characters other than lowercase letters, digits '
+                        "and single hyphens", f'use something like "{_slug(value)}"', "id")
+        elif value in seen:
+            first = self.inspection.document.line(seen[value].pointer)
+            self.report(f'the id "{value}" is already used by the feature on line {first}',
+                        "ids must be unique: rename one of the two", "id")
+        else:
+            seen[value] = self.ref
+
+    def _geometry(self, layer_name: str, layer: contract.Layer) -> None:
+        geometry = self.ref.value.get("geometry")
+        if not layer.geometry:
+            if geometry is not None:
+                self.report(f"a {layer_name} has no geometry of its own (its shape comes from the "
+                            "base map)", 'write "geometry": null', "geometry")
+            return
+        if geometry is None:
+            self.report(f"a {layer_name} needs a geometry, found null",
+                        f"draw it as a {' or '.join(layer.geometry)}", "geometry")
+            return
+        if geometry["type"] not in layer.geometry:
+            self.report(f"a {layer_name} is drawn as a {' or '.join(layer.geometry)}, not a "
+                        f"{geometry['type']}", f"redraw it ({FORMAT_DOC})", "geometry", "type")
+            return
+        for pointer, position in positions.walk(geometry["coordinates"],
+                                                positions.DEPTH[geometry["type"]],
+                                                ("geometry", "coordinates")):
+            if len(position) != 2:
+                self.report(f"position {positions.fmt(position)} has {len(position)} numbers; "
+                            "this map uses [longitude, latitude] only",
+                            "delete the altitude (and any further numbers)", *pointer)
+                break
+
+    # -- properties shared by several layers ----------------------------------------------------
+    def _text(self, value, member, what: str = "a text") -> bool:
+        if not isinstance(value, str) or not value.strip():
+            self.report(f'"{member[-1]}" must be {what}, found {_describe(value)}',
+                        f"write it as a non-empty JSON string ({FORMAT_DOC})", *member)
+            return False
+        return True
+
+    _title = _summary = _name = _policy = _river = _text
+
+    def _confidence(self, value, member) -> None:
+        self._choice(value, member, contract.CONFIDENCE)
+
+    def _choice(self, value, member, choices) -> None:
+        if value not in choices:
+            self.report(f'"{member[-1]}" is {_describe(value)}, not one of {", ".join(choices)}',
+                        f'write one of: {", ".join(choices)}', *member)
+
+    def _codes(self, value, member, count: int | None = None) -> bool:
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            self.report(f'"{member[-1]}" must be a list of ISO 3166-1 alpha-3 codes, found '
+                        f"{_describe(value)}", 'write e.g. ["PRK", "CHN"]', *member)
+            return False
+        for index, code in enumerate(value):
+            if not contract.ISO3_PATTERN.match(code):
+                self.report(f'"{code}" is not an ISO 3166-1 alpha-3 code',
+                            "use three capital letters, e.g. PRK, CHN, KOR, RUS, MNG, LAO, THA",
+                            *member, index)
+                return False
+        if count is not None and len(value) != count:
+            self.report(f'"{member[-1]}" lists {len(value)} countries; a crossing joins exactly '
+                        f"{count}", "list the two sides, North Korea first", *member)
+            return False
+        return True
+
+    def _sources(self, value, member) -> None:
+        if not isinstance(value, list) or not value:
+            self.report(f'"sources" must be a non-empty list of sources, found {_describe(value)}',
+                        'cite at least one public source: {"title": ..., "publisher": ..., '
+                        '"year": ..., "url": "https://..."}', *member)
+            return
+        for index, source in enumerate(value):
+            check_source(source, lambda message, hint, i=index: self.report(
+                message, hint, *member, i))
+
+    # -- routes ---------------------------------------------------------------------------------
+    def _route_countries(self, value, member) -> None:
+        if self._codes(value, member) and (not value or value[0] != "PRK"):
+            self.report("a route's countries start with PRK, where every route begins",
+                        'put "PRK" first, then the countries in travel order', *member)
+
+    def _crossings(self, value, member) -> None:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.report(f'"crossings" must be a list of crossing ids, found {_describe(value)}',
+                        'write e.g. ["musan-nanping"], or [] when the route uses none', *member)
+
+    def _period(self, value, member) -> None:
+        this_year = datetime.date.today().year
+        hint = 'write {"from": 1998, "to": null} (null while the route is still used)'
+        if not isinstance(value, dict) or set(value) != {"from", "to"}:
+            self.report(f'"period" must be an object with "from" and "to", found '
+                        f"{_describe(value)}", hint, *member)
+            return
+        start, end = value["from"], value["to"]
+        if not _is_year(start, this_year):
+            self.report(f'"period.from" must be a year between 1945 and {this_year}, found '
+                        f"{_describe(start)}", hint, *member, "from")
+        elif end is not None and not (_is_year(end, this_year) and end >= start):
+            self.report(f'"period.to" must be null or a year from {start} to {this_year}, found '
+                        f"{_describe(end)}", hint, *member, "to")
+
+    def _modes(self, value, member) -> None:
+        geometry = self.ref.value.get("geometry") or {}
+        parts = len(geometry.get("coordinates", [])) if geometry.get("type") == "MultiLineString" else 1
+        if not isinstance(value, list) or any(mode not in contract.MODES for mode in value):
+            self.report(f'"modes" must be a list of {", ".join(contract.MODES)}, found '
+                        f"{_describe(value)}", "give one mode per part of the line", *member)
+        elif len(value) != parts:
+            self.report(f'"modes" lists {len(value)} mode(s) but the route has {parts} part(s)',
+                        "give exactly one mode per part of the MultiLineString", *member)
+
+    # -- crossings, dmz, countries --------------------------------------------------------------
+    def _crossing_countries(self, value, member) -> None:
+        self._codes(value, member, count=2)
+
+    def _kind(self, value, member) -> None:
+        if value not in contract.DMZ_KINDS:
+            self._choice(value, member, tuple(contract.DMZ_KINDS))
+            return
+        geometry = self.ref.value.get("geometry") or {}
+        allowed = contract.DMZ_KINDS[value]
+        if geometry.get("type") not in allowed:
+            self.report(f'a dmz of kind "{value}" is drawn as a {" or ".join(allowed)}',
+                        "check the kind, or redraw the geometry", "geometry")
+        if value == "nll" and not (self.properties.get("schematic") is True
+                                   and self.properties.get("disputed") is True):
+            self.report("the Northern Limit Line must be marked schematic and disputed",
+                        'add "schematic": true and "disputed": true', *member)
+
+    def _flag(self, value, member) -> None:
+        if not isinstance(value, bool):
+            self.report(f'"{member[-1]}" must be true or false, found {_describe(value)}',
+                        "write true or false, without quotes", *member)
+
+    _schematic = _disputed = _flag
+
+    def _iso3(self, value, member) -> None:
+        if not isinstance(value, str) or not contract.ISO3_PATTERN.match(value):
+            self.report(f'"iso3" must be an ISO 3166-1 alpha-3 code, found {_describe(value)}',
+                        'write e.g. "CHN"', *member)
+
+    def _role(self, value, member) -> None:
+        self._choice(value, member, contract.ROLES)
+
+
+def check_source(source, report) -> None:
+    """Check one source object; `report(message, hint)` is told of each fault."""
+    hint = ('a source is {"title": ..., "publisher": ..., "year": 2006, "url": "https://..."}')
+    if not isinstance(source, dict):
+        report(f"a source must be an object, found {_describe(source)}", hint)
+        return
+    missing = [key for key in contract.SOURCE_KEYS if key not in source]
+    if missing:
+        report(f"a source lacks {', '.join(missing)}", hint)
+    extra = [key for key in source if key not in contract.SOURCE_KEYS]
+    if extra:
+        report(f"a source has unknown member(s) {', '.join(extra)}",
+               "a source has exactly title, publisher, year and url")
+    for key in ("title", "publisher"):
+        if key in source and (not isinstance(source[key], str) or not source[key].strip()):
+            report(f"a source's {key} must be a non-empty text, found {_describe(source[key])}",
+                   hint)
+    this_year = datetime.date.today().year
+    if "year" in source and not _is_year(source["year"], this_year):
+        report(f"a source's year must be a whole year between 1945 and {this_year}, found "
+               f"{_describe(source['year'])}", "write the year of publication, e.g. 2006")
+    if "url" in source:
+        problem = url_problem(source["url"])
+        if problem:
+            report(f"a source's url {problem}", "give the http:// or https:// address where "
+                   "the publication can be read")
+
+
+def url_problem(url) -> str | None:
+    """Why a source address is not acceptable (only http and https are), or None."""
+    if not isinstance(url, str):
+        return f"must be a text, found {_describe(url)}"
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return f"{url!r} is not a valid address"
+    if parts.scheme not in ("http", "https"):
+        return f"{url!r} is not an http or https address"
+    if not parts.netloc or any(char.isspace() for char in url.strip()):
+        return f"{url!r} is not a complete address"
+    return None
+
+
+def _is_year(value, this_year: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and (
+        contract.FIRST_SOURCE_YEAR <= value <= this_year)
+
+
+def _describe(value) -> str:
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) < 40 else "a text"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int | float):
+        return str(value)
+    return f"a JSON {json_type(value)}"
+
+
+def _slug(value: str) -> str:
+    cleaned = "".join(char if char.isalnum() else "-" for char in value.lower())
+    return "-".join(part for part in cleaned.split("-") if part) or "my-feature"
