@@ -90,8 +90,8 @@ def _figure(row: dict[str, str], line: int, issues: list[Issue]) -> Figure | Non
         elif value is not None and ((low is not None and value < low) or
                                     (high is not None and value > high)):
             fault(f"value {value} lies outside its range {low}–{high}", "check the three figures")
-    elif value is None or row["low"] or row["high"]:
-        fault(f'a {row["series"]} figure needs a value and no range',
+    elif not row["value"] or row["low"] or row["high"]:
+        fault(f'the {row["series"]} figure needs a value and no range',
               "write the count in the value column; leave low and high empty")
     if not _VINTAGE.match(row["vintage"]):
         fault(f'vintage "{row["vintage"]}" is not a year or year-month',

@@ -34,5 +34,15 @@ def geometries(geometry: dict, pointer: Pointer) -> Iterator[tuple[Pointer, dict
 
 
 def fmt(position) -> str:
-    return "[" + ", ".join(f"{value:g}" if isinstance(value, float) else str(value)
-                           for value in position) + "]"
+    """A position as the maintainer wrote it (NaN and Infinity in their JSON spelling)."""
+    return "[" + ", ".join(_number(value) for value in position) + "]"
+
+
+def _number(value) -> str:
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    return str(value)

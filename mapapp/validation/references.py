@@ -50,9 +50,10 @@ def _codes_have_countries(inspection: Inspection, ref: FeatureRef, countries) ->
 
 def _narratives(inspection: Inspection, by_id, countries) -> None:
     dataset = inspection.dataset
-    routes = {ref.id: ref for ref in inspection.features_in("route") if ref.id}
+    # Broken routes still own their narratives: their fault is reported once, elsewhere.
+    routes = {ref.id: ref for ref in inspection.features if ref.layer == "route" and ref.id}
     for route_id, ref in routes.items():
-        if route_id not in dataset.narratives:
+        if route_id not in dataset.narratives and ref.index not in inspection.broken:
             inspection.report(CHECK, "has no narrative",
                               f"write its story in {dataset.narratives_dir / route_id}.md "
                               "(see docs/data-format.md)", ref)

@@ -15,7 +15,6 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, Point
-from shapely.ops import transform
 
 from mapapp import region
 from mapapp.basemap import BasemapError, load_basemap
@@ -32,15 +31,21 @@ _TO_AEQD = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
 _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 
+def transform(transformer: Transformer, shape):
+    """The shape in another projection, all coordinates at once."""
+    return shapely.transform(
+        shape, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
 class _Countries:
     """The base map's countries in both projections, with a spatial index for routes."""
 
     def __init__(self, frame):
         self.codes = list(frame.iso3)
         shapes = list(frame.geometry)
-        self.metric = dict(zip(self.codes, (transform(_TO_AEQD.transform, s) for s in shapes),
+        self.metric = dict(zip(self.codes, (transform(_TO_AEQD, s) for s in shapes),
                                strict=True))
-        self.mercator = [transform(_TO_MERCATOR.transform, s) for s in shapes]
+        self.mercator = [transform(_TO_MERCATOR, s) for s in shapes]
         for shape in self.mercator:
             shapely.prepare(shape)
         self.tree = shapely.STRtree(self.mercator)
@@ -113,7 +118,9 @@ def _positions_in_region(inspection: Inspection) -> None:
                     continue
                 _outside(inspection, ref, where, position)
                 break
-        inspection.shapes.pop(ref.index)  # nothing further can be said of it against the map
+        # Nothing further can be said of it against the map.
+        inspection.shapes.pop(ref.index)
+        inspection.broken.add(ref.index)
     for narrative in inspection.narratives.values():
         for stage in narrative.stages:
             place = stage.place
@@ -144,7 +151,7 @@ def _crossing(inspection: Inspection, ref: FeatureRef, countries: _Countries) ->
     sides = ref.properties.get("countries")
     if not (isinstance(sides, list) and len(sides) == 2 and all(s in countries.metric for s in sides)):
         return  # the schema or reference check has said what is wrong
-    point = transform(_TO_AEQD.transform, inspection.shapes[ref.index])
+    point = transform(_TO_AEQD, inspection.shapes[ref.index])
     distances = [countries.metric[side].boundary.distance(point) for side in sides]
     if max(distances) > BORDER_TOLERANCE_M:
         far = sides[int(np.argmax(distances))]
@@ -166,7 +173,7 @@ def _route(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> No
         modes = ["land"] * len(parts)
     walked: list[str] = []
     for part, mode in zip(parts, modes, strict=True):
-        mercator = transform(_TO_MERCATOR.transform, part)
+        mercator = transform(_TO_MERCATOR, part)
         if mode == "air":
             ends = [countries.at(Point(mercator.coords[i])) for i in (0, -1)]
             walked += [code for code in ends if code]
@@ -186,7 +193,7 @@ def _dmz(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None
         return
     kind = ref.properties.get("kind")
     border = countries.border("PRK", "KOR")
-    shape = transform(_TO_AEQD.transform, inspection.shapes[ref.index])
+    shape = transform(_TO_AEQD, inspection.shapes[ref.index])
     if kind == "zone":
         covered = border.intersection(shape.buffer(BORDER_TOLERANCE_M)).length / border.length
         if not shape.intersects(border) or covered < DMZ_COVERAGE:

@@ -41,9 +41,11 @@ class _StructureCheck:
         if document.has_bom:
             self.report("the file starts with a byte order mark (BOM)",
                         "save it as UTF-8 without a BOM; `mapapp format` removes it", line=1)
+        by_pointer = {ref.pointer: ref for ref in self.inspection.features}
         for pointer in document.duplicate_keys:
+            owner = by_pointer.get(pointer[:2]) or by_pointer.get(())
             self.report(f'member "{pointer[-1]}" appears twice; only the last one is read',
-                        "delete one of the two members", line=document.line(pointer))
+                        "delete one of the two members", owner, line=document.line(pointer))
         data = document.data
         if not isinstance(data, dict):
             self.report(f"the file holds a JSON {json_type(data)}, not a GeoJSON object",

@@ -1,0 +1,145 @@
+"""Every fault class of the validator, pinned to its exact message, check and line.
+
+Each file in tests/data/faults/ is the valid dataset of tests/data/valid/ with one fault (see
+tests/data/README.md); the narrative and statistics faults have their own fixtures.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapapp.cli import cli
+
+DATA = Path(__file__).parent / "data"
+FAULTS = DATA / "faults"
+
+# (fixture, line, check, feature, message): one row per expected problem, nothing more.
+EXPECTED = [
+    ('geometry-clockwise-ring', 116, 'geometry', 'feature "dmz-zone"', "the polygon's exterior ring does not run counter-clockwise, as RFC 7946's right-hand rule requires"),
+    ('geometry-one-point-line', 28, 'geometry', 'feature "test-route"', 'a line has 2 position(s) but fewer than 2 distinct ones'),
+    ('geometry-self-intersection', 113, 'geometry', 'feature "dmz-zone"', 'is not a valid geometry: self-intersection at [127.55, 38.2]'),
+    ('geometry-unclosed-ring', 116, 'geometry', 'feature "dmz-zone"', "the polygon's exterior ring is not closed: it ends at [126.5, 38.8], not at its first position [126.5, 37.6]"),
+    ('reference-country-without-feature', 11, 'reference', 'feature "test-route"', 'lists CHN, which has no country feature'),
+    ('reference-country-without-feature', 42, 'reference', 'feature "musan-nanping"', 'lists CHN, which has no country feature'),
+    ('reference-missing-narrative', 35, 'reference', 'feature "second-route"', 'has no narrative'),
+    ('reference-unknown-crossing', 12, 'reference', 'feature "test-route"', 'uses crossing "hyesan-changbai", but that id names no feature'),
+    ('safety-phone-number', 85, 'safety', 'feature "country-chn"', 'a text holds a phone number'),
+    ('safety-precision', 30, 'safety', 'feature "test-route"', 'position [129.2134, 42.2401] is more precise than 2 decimals'),
+    ('safety-precision', 54, 'safety', 'feature "musan-nanping"', 'position [129.2134, 42.2401] is more precise than 2 decimals'),
+    ('safety-title-marks-broker', 9, 'safety', 'feature "test-route"', 'its title marks "broker"; the map must not mark shelters, churches, brokers, guides or contacts'),
+    ('safety-unknown-layer', 12, 'reference', 'feature "test-route"', 'uses crossing "musan-nanping", but that id names a shelter, not a crossing'),
+    ('safety-unknown-layer', 39, 'safety', 'feature "musan-nanping"', 'has the layer "shelter"; only route, crossing, dmz, country are allowed'),
+    ('test-route.md', 9, 'reference', None, 'stage "Across the Tumen" goes to crossing "musan-nanping", which the data does not have'),
+    ('schema-altitude', 54, 'schema', 'feature "musan-nanping"', 'position [129.21, 42.24, 300] has 3 numbers; this map uses [longitude, latitude] only'),
+    ('schema-bad-id', 79, 'schema', 'feature "Country CHN"', 'the id "Country CHN" has characters other than lowercase letters, digits and single hyphens'),
+    ('schema-bare-feature', 1, 'schema', None, 'the file holds a single Feature, not a FeatureCollection'),
+    ('schema-countries-not-from-prk', 11, 'schema', 'feature "test-route"', "a route's countries start with PRK, where every route begins"),
+    ('schema-countries-not-from-prk', 11, 'spatial', 'feature "test-route"', 'the line passes through PRK → CHN, but its countries are CHN → PRK'),
+    ('schema-crossing-as-line', 53, 'schema', 'feature "musan-nanping"', 'a crossing is drawn as a Point, not a LineString'),
+    ('schema-duplicate-id', 79, 'schema', 'feature "country-prk"', 'the id "country-prk" is already used by the feature on line 57'),
+    ('schema-javascript-url', 87, 'schema', 'feature "country-chn"', "a source's url 'javascript:alert(1)' is not an http or https address"),
+    ('schema-missing-summary', 7, 'schema', 'feature "test-route"', 'a route needs the property "summary"'),
+    ('schema-unknown-property', 51, 'schema', 'feature "musan-nanping"', 'has an unknown property "sorces" for a crossing'),
+    ('spatial-crossing-off-border', 52, 'spatial', 'feature "musan-nanping"', 'lies 25.0 km from the outline of PRK; a crossing must lie within 5 km of the border between PRK and CHN'),
+    ('spatial-mdl-off-border', 113, 'spatial', 'feature "mdl"', 'a vertex of the line lies 51.7 km from the border between PRK and KOR'),
+    ('spatial-route-countries', 11, 'spatial', 'feature "test-route"', 'the line passes through CHN → PRK, but its countries are PRK → CHN'),
+    ('spatial-swapped-in-range', 54, 'spatial', 'feature "musan-nanping"', "position [42.24, 89.5] lies outside the map's region but inside it when read the other way round: did you swap longitude and latitude?"),
+    ('structure-bom', 1, 'structure', None, 'the file starts with a byte order mark (BOM)'),
+    ('structure-crs', 98, 'structure', None, 'has a "crs" member, which RFC 7946 removed: positions are always WGS84 longitude and latitude'),
+    ('structure-duplicate-member', 42, 'structure', 'feature "musan-nanping"', 'member "river" appears twice; only the last one is read'),
+    ('structure-nan', 30, 'structure', 'feature "test-route"', 'position [NaN, 42.24] holds NaN or Infinity, which JSON does not allow'),
+    ('structure-nan', 54, 'structure', 'feature "musan-nanping"', 'position [NaN, 42.24] holds NaN or Infinity, which JSON does not allow'),
+    ('structure-no-geometry', 35, 'structure', 'feature "musan-nanping"', 'has no "geometry" member'),
+    ('structure-string-coordinate', 54, 'structure', 'feature "musan-nanping"', "the Point's coordinates are malformed: string '129.21' where a number is expected"),
+    ('structure-swapped-out-of-range', 54, 'structure', 'feature "musan-nanping"', 'position [42.24, 129.21] is outside the range of longitude and latitude: did you swap longitude and latitude?'),
+]
+
+
+def _validate(*paths: Path) -> tuple[int, list[dict]]:
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", *map(str, paths)])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _fixture_of(problem: dict) -> str:
+    return Path(problem["path"]).name.removesuffix(".geojson")
+
+
+@pytest.mark.parametrize("name", sorted({row[0] for row in EXPECTED if row[0] != "test-route.md"}))
+def test_each_fault_file_reports_exactly_its_problems(name):
+    code, problems = _validate(FAULTS / f"{name}.geojson")
+    got = [(_fixture_of(p), p["line"], p["check"], p["feature"], p["message"]) for p in problems]
+    # A fault that breaks a reference makes the stage that uses it fail too (test-route.md).
+    wanted = [row for row in EXPECTED if row[0] == name
+              or (name == "safety-unknown-layer" and row[0] == "test-route.md")]
+    assert code == 1
+    assert sorted(got, key=str) == sorted(wanted, key=str)
+    assert all(p["hint"] for p in problems)
+
+
+def test_the_fixture_list_covers_every_fault_file_and_every_check():
+    files = {path.stem for path in FAULTS.glob("*.geojson")} - {"structure-truncated"}
+    assert files == {row[0] for row in EXPECTED} - {"test-route.md"}
+    assert {row[2] for row in EXPECTED} == {
+        "structure", "geometry", "schema", "reference", "spatial", "safety"}
+
+
+def test_the_valid_fixture_has_no_problem():
+    assert _validate(DATA / "valid") == (0, [])
+
+
+def test_truncated_json_is_unreadable_with_its_line():
+    result = CliRunner().invoke(cli, ["validate", str(FAULTS / "structure-truncated.geojson")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"{FAULTS / 'structure-truncated.geojson'}:12: is not valid JSON: ends before the JSON "
+        "is complete (is the file truncated?) (column 23)")
+
+
+def test_narrative_faults_are_each_reported_at_their_line():
+    code, problems = _validate(DATA / "narrative-faults")
+    got = [(p["line"], p["check"], p["message"]) for p in problems]
+    assert code == 1
+    assert got == [
+        (2, "schema", 'the header has an unknown key "audience"'),
+        (8, "schema", 'stage "Across the Tumen" has no "dangers:" line'),
+        (8, "schema", 'stage "Across the Tumen" has confidence "certain"'),
+        (8, "schema", 'stage "Across the Tumen" cites no source'),
+        (8, "reference",
+         'stage "Across the Tumen" goes to crossing "hyesan-changbai", which the data does not have'),
+        (16, "schema", 'stage "Across the Tumen": a source line is not written as '
+         "`- [Title](https://address), Publisher, Year`"),
+        (18, "safety", 'stage "North to Yanji" places the map with 4 decimals'),
+        (18, "safety", "the narrative holds an e-mail address"),
+        (28, "spatial", 'stage "Into the sea" places the map outside the region it covers: did you '
+         "swap latitude and longitude?"),
+    ]
+
+
+def test_statistics_faults_are_each_reported_at_their_line():
+    code, problems = _validate(DATA / "statistics-faults.csv")
+    got = [(p["line"], p["message"]) for p in problems]
+    assert code == 1
+    assert got == [
+        (1, "arrivals are missing for 2002"),
+        (4, "arrivals 2003 is already given on line 3"),
+        (5, "900 women arrived in 2001, more than all 583 arrivals"),
+        (6, 'value "1 896" is not a whole number of people'),
+        (7, "low 300000 is above high 10000"),
+        (7, "a source's url 'ftp://example.org/report' is not an http or https address"),
+        (8, 'unknown series "refugees"'),
+        (8, 'confidence "sure" is not one of high, medium, low'),
+    ]
+
+
+def test_text_output_names_file_line_feature_and_hint():
+    path = FAULTS / "spatial-crossing-off-border.geojson"
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f'{path}:52: feature "musan-nanping": lies 25.0 km from the outline of PRK; a crossing '
+        "must lie within 5 km of the border between PRK and CHN",
+        "    hint: move the point to the border between the two countries (midway between the two "
+        "towns), or correct its countries",
+    ]
