@@ -5,9 +5,11 @@ Parses them once for the checks that follow (references, spatial truth and safet
 
 from __future__ import annotations
 
+# The module, not the name: mapapp.statistics imports validation.schema, so importing it first
+# would find this package half-initialised.
+from mapapp import statistics as statistics_format
 from mapapp.loading import DataError
 from mapapp.narrative import parse_narrative
-from mapapp.statistics import parse_statistics
 from mapapp.validation.core import Inspection
 
 
@@ -28,7 +30,7 @@ def check(inspection: Inspection) -> None:
         inspection.report("schema", statistics.message, "save the statistics as UTF-8 CSV",
                           path=statistics.path, line=statistics.line or 1)
     elif statistics is not None:
-        inspection.figures, issues = parse_statistics(statistics.text)
+        inspection.figures, issues = statistics_format.parse_statistics(statistics.text)
         for issue in issues:
             inspection.report(issue.check, issue.message, issue.hint,
                               path=str(statistics.path), line=issue.line)

@@ -83,23 +83,24 @@ def _latitude(mercator_y: float) -> float:
 
 
 def check(inspection: Inspection) -> None:
-    _positions_in_region(inspection)
+    outside = _positions_in_region(inspection)
     try:
         countries = _countries(inspection.dataset.basemap_path)
     except BasemapError as error:
         inspection.report(CHECK, f"spatial checks skipped: {error}",
                           "run scripts/build_basemap.py", line=1)
         return
-    for ref in inspection.features_in("crossing"):
-        _crossing(inspection, ref, countries)
-    for ref in inspection.features_in("route"):
-        _route(inspection, ref, countries)
-    for ref in inspection.features_in("dmz"):
-        _dmz(inspection, ref, countries)
+    checks = {"crossing": _crossing, "route": _route, "dmz": _dmz}
+    for ref in inspection.features_in(*checks):
+        if ref.index in inspection.shapes and ref.index not in outside:
+            checks[ref.layer](inspection, ref, countries)
 
 
-def _positions_in_region(inspection: Inspection) -> None:
-    """Report positions outside the map's region, and name swapped longitude and latitude."""
+def _positions_in_region(inspection: Inspection) -> set[int]:
+    """Report positions outside the map's region, and name swapped longitude and latitude.
+
+    Returns the features concerned: nothing more can be said of them against the map."""
+    outside = set()
     for ref in inspection.features:
         shape = inspection.shapes.get(ref.index)
         if shape is None:
@@ -118,9 +119,7 @@ def _positions_in_region(inspection: Inspection) -> None:
                     continue
                 _outside(inspection, ref, where, position)
                 break
-        # Nothing further can be said of it against the map.
-        inspection.shapes.pop(ref.index)
-        inspection.broken.add(ref.index)
+        outside.add(ref.index)
     for narrative in inspection.narratives.values():
         for stage in narrative.stages:
             place = stage.place
@@ -130,6 +129,7 @@ def _positions_in_region(inspection: Inspection) -> None:
                                   f"it covers{': did you swap latitude and longitude?' if swapped else ''}",
                                   "write `place: Town @ <latitude>, <longitude>` (latitude first)",
                                   path=str(narrative.path), line=stage.line)
+    return outside
 
 
 def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
@@ -171,21 +171,41 @@ def _route(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> No
     modes = ref.properties.get("modes")
     if not isinstance(modes, list) or len(modes) != len(parts):
         modes = ["land"] * len(parts)
+    branches = _branches(list(zip(parts, modes, strict=True)))
+    for number, branch in enumerate(branches, start=1):
+        walked = _walk(branch, countries)
+        if walked != listed:
+            which = f"branch {number} of the line" if len(branches) > 1 else "the line"
+            inspection.report(CHECK, f"{which} passes through {' → '.join(walked) or 'no country'}, "
+                              f"but its countries are {' → '.join(map(str, listed))}",
+                              "correct \"countries\" to the order the line really takes, or redraw "
+                              "the line (air legs count only where they start and end)",
+                              ref, ("properties", "countries"))
+
+
+def _branches(legs: list) -> list[list]:
+    """Split a route's parts into journeys: a part that does not start where the previous one
+    ended begins another way of making the same journey (e.g. an East Sea and a West Sea boat)."""
+    branches: list[list] = []
+    for part, mode in legs:
+        joined = branches and Point(branches[-1][-1][0].coords[-1]).equals(Point(part.coords[0]))
+        if joined:
+            branches[-1].append((part, mode))
+        else:
+            branches.append([(part, mode)])
+    return branches
+
+
+def _walk(legs: list, countries: _Countries) -> list[str]:
     walked: list[str] = []
-    for part, mode in zip(parts, modes, strict=True):
+    for part, mode in legs:
         mercator = transform(_TO_MERCATOR, part)
         if mode == "air":
             ends = [countries.at(Point(mercator.coords[i])) for i in (0, -1)]
             walked += [code for code in ends if code]
         else:
             walked += countries.along(mercator)
-    walked = [code for i, code in enumerate(walked) if i == 0 or walked[i - 1] != code]
-    if walked != listed:
-        inspection.report(CHECK, f"the line passes through {' → '.join(walked) or 'no country'}, "
-                          f"but its countries are {' → '.join(map(str, listed))}",
-                          "correct \"countries\" to the order the line really takes, or redraw the "
-                          "line (air legs count only where they start and end)",
-                          ref, ("properties", "countries"))
+    return [code for i, code in enumerate(walked) if i == 0 or walked[i - 1] != code]
 
 
 def _dmz(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None:

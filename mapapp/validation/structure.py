@@ -230,6 +230,9 @@ class _StructureCheck:
             self.report("the bbox holds something that is not a number", hint, ref, where)
         elif bbox[1] > bbox[len(bbox) // 2 + 1]:
             self.report("the bbox's south edge lies north of its north edge", hint, ref, where)
+        elif not _bbox_holds(bbox, value):
+            self.report("the bbox does not contain the geometry it describes (are its longitude "
+                        "and latitude swapped?)", hint, ref, where)
 
     @staticmethod
     def _unknown_type(kind, expected: str) -> str:
@@ -255,6 +258,29 @@ class _StructureCheck:
             "Polygon": "[[[lon, lat], ...]] (one closed ring of positions per boundary)",
             "MultiPolygon": "[[[[lon, lat], ...]], ...] (one array of rings per polygon)",
         }[kind]
+
+
+def _bbox_holds(bbox: list, value) -> bool:
+    west, south, east, north = bbox[0], bbox[1], bbox[len(bbox) // 2], bbox[len(bbox) // 2 + 1]
+    lons, lats = [], []
+
+    def collect(item) -> None:
+        if isinstance(item, list) and len(item) >= 2 and all(_is_number(n) for n in item):
+            lons.append(item[0])
+            lats.append(item[1])
+        elif isinstance(item, list):
+            for child in item:
+                collect(child)
+        elif isinstance(item, dict):
+            for key in ("coordinates", "geometries", "geometry", "features"):
+                collect(item.get(key))
+
+    collect(value)
+    if not lons:
+        return True
+    crosses_antimeridian = west > east
+    fits_lon = crosses_antimeridian or (west <= min(lons) and max(lons) <= east)
+    return fits_lon and south <= min(lats) and max(lats) <= north
 
 
 def check(inspection: Inspection) -> None:

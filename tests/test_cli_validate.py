@@ -1,0 +1,168 @@
+"""`mapapp validate` and `mapapp format` as a maintainer runs them, on hostile input too:
+never a traceback, the documented exit code, and the input file left exactly as it was."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapapp.cli import cli
+
+DATA = Path(__file__).parent / "data"
+PROJECT_DATA = Path(__file__).resolve().parents[1] / "data" / "routes.geojson"
+MAPAPP = [sys.executable, "-m", "mapapp"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*MAPAPP, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+HOSTILE = {
+    "empty": (b"", "is empty: a FeatureCollection is expected"),
+    "whitespace": (b"  \n\t\n", "is empty: a FeatureCollection is expected"),
+    "binary": (bytes(range(256)) * 4, "is not UTF-8 text"),
+    "truncated": (b'{"type": "FeatureCollection", "features": [{"type": "Fea',
+                  "is not valid JSON"),
+    "deeply-nested": (b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+    "not-json": (b"type: FeatureCollection\n", "is not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_unreadable_input_exits_2_with_one_line_and_is_not_changed(tmp_path, name):
+    content, message = HOSTILE[name]
+    path = tmp_path / f"{name}.geojson"
+    path.write_bytes(content)
+    before = digest(path)
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert str(path) in result.stderr
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("text, check, message", [
+    ("[1, 2, 3]", "structure", "the file holds a JSON array, not a GeoJSON object"),
+    ('"FeatureCollection"', "structure", "the file holds a JSON string, not a GeoJSON object"),
+    ("null", "structure", "the file holds a JSON null, not a GeoJSON object"),
+    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+     '"geometry": {"type": "Point", "coordinates": [Infinity, 1]}}]}', "structure",
+     "position [Infinity, 1] holds NaN or Infinity, which JSON does not allow"),
+])
+def test_wrong_top_level_and_non_finite_numbers_are_problems(tmp_path, text, check, message):
+    path = tmp_path / "odd.geojson"
+    path.write_text(text)
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", str(path)])
+    problems = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert (check, message) in {(p["check"], p["message"]) for p in problems}
+
+
+def test_a_100_megabyte_file_gets_an_answer_not_a_traceback(tmp_path):
+    path = tmp_path / "huge.geojson"
+    filler = "x" * (100 * 1024 * 1024)
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "id": "big", '
+                    f'"properties": {{"layer": "crossing", "name": "{filler}"}}, '
+                    '"geometry": null}]}')
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert 'feature "big": a crossing needs a geometry, found null' in result.stdout
+
+
+def test_missing_file_and_folder_exit_2(tmp_path):
+    result = run("validate", str(tmp_path / "nope.geojson"), str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path / 'nope.geojson'}: no such file" in result.stderr
+    assert "is a folder without a routes.geojson" in result.stderr
+
+
+def test_shipped_data_is_valid_in_a_real_process():
+    result = run("validate")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "No problems found." in result.stderr
+
+
+def test_json_output_has_the_documented_fields():
+    result = CliRunner().invoke(cli, ["validate", "--format", "json",
+                                      str(DATA / "faults" / "schema-missing-summary.geojson")])
+    [problem] = json.loads(result.stdout)
+    assert set(problem) == {"path", "line", "feature", "check", "message", "hint"}
+
+
+def test_mapapp_data_environment_variable_chooses_the_file(tmp_path):
+    bad = tmp_path / "routes.geojson"
+    bad.write_text("[]")
+    result = subprocess.run([*MAPAPP, "validate"], capture_output=True, text=True,
+                            env={**os.environ, "MAPAPP_DATA": str(bad)})
+    assert result.returncode == 1
+    assert str(bad) in result.stdout
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("validate", "format"):
+        assert command in result.stdout
+    assert run("validate", "--help").returncode == 0
+    assert run("no-such-command").returncode == 2
+
+
+# -- format ----------------------------------------------------------------------------------
+
+def test_format_is_idempotent_and_check_agrees(tmp_path):
+    path = tmp_path / "routes.geojson"
+    messy = json.loads((DATA / "valid" / "routes.geojson").read_text())
+    messy["features"][1]["geometry"]["coordinates"] = [129.21449, 42.2361]
+    path.write_text(json.dumps(messy))  # one line, keys in any order
+    assert run("format", "--check", str(path)).returncode == 1
+    before = digest(path)
+    assert run("format", "--check", str(path)).returncode == 1
+    assert digest(path) == before  # --check writes nothing
+    assert run("format", str(path)).returncode == 0
+    first = path.read_text()
+    assert '"coordinates": [129.21, 42.24]' in first
+    assert first.endswith("}\n") and '\n  "features": [\n' in first
+    assert run("format", str(path)).returncode == 0
+    assert path.read_text() == first
+    assert run("format", "--check", str(path)).returncode == 0
+
+
+def test_format_orients_rings_counter_clockwise(tmp_path):
+    path = tmp_path / "routes.geojson"
+    path.write_text((DATA / "faults" / "geometry-clockwise-ring.geojson").read_text())
+    assert run("format", str(path)).returncode == 0
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", str(path)])
+    assert "geometry" not in {p["check"] for p in json.loads(result.stdout)}
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b'{"type": "FeatureCollection", "features": [', "is not valid JSON"),
+    (b'{"type": "Feature", "properties": {"x": NaN}}', "holds NaN"),
+    (b"\xff\xfe binary", "is not UTF-8 text"),
+])
+def test_format_refuses_what_is_not_json_and_changes_nothing(tmp_path, content, reason):
+    path = tmp_path / "routes.geojson"
+    path.write_bytes(content)
+    result = run("format", str(path))
+    assert result.returncode == 2
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == content
+    assert [p.name for p in tmp_path.iterdir()] == ["routes.geojson"]  # no temporary file left
+
+
+def test_shipped_data_is_in_canonical_form():
+    result = run("format", "--check", str(PROJECT_DATA))
+    assert result.returncode == 0, result.stderr
