@@ -1,0 +1,40 @@
+"""The package finds its templates and data in a checkout and after a plain `pip install .`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mapapp import paths
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBE = ("from mapapp import paths; "
+         "print(paths.templates_dir()); print(paths.default_data_path()); print(paths.static_dir())")
+
+
+def test_a_checkout_uses_the_top_level_folders():
+    assert paths.templates_dir() == ROOT / "templates"
+    assert paths.default_data_path() == ROOT / "data" / "routes.geojson"
+
+
+def test_a_plain_install_carries_templates_data_and_static_files(tmp_path):
+    target = tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "--target", str(target), str(ROOT)],
+        capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    probe = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)})
+    templates, data, static = (Path(line) for line in probe.stdout.split())
+    assert templates == target / "mapapp" / "templates"
+    assert data == target / "mapapp" / "data" / "routes.geojson"
+    assert {p.name for p in templates.glob("*.html")} >= {"base.html"}
+    assert data.is_file() and (data.parent / "statistics.csv").is_file()
+    assert len(list((data.parent / "narratives").glob("*.md"))) >= 1
+    assert (data.parent / "basemap" / "countries.geojson").is_file()
+    assert any(static.rglob("*.js")) and any(static.rglob("*.css"))
+    # Run from elsewhere, with only the installed copy importable: it validates its own data.
+    validate = subprocess.run([sys.executable, "-m", "mapapp", "validate"], capture_output=True,
+                              text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)})
+    assert validate.returncode == 0, validate.stdout + validate.stderr
