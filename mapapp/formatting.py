@@ -95,7 +95,7 @@ def _rounded(value):
 
 
 def _oriented(rings):
-    """Exterior ring counter-clockwise, holes clockwise; rings that are not rings stay as they are."""
+    """Exterior ring counter-clockwise, holes clockwise; malformed rings stay as they are."""
     if not isinstance(rings, list):
         return rings
     result = []
@@ -141,8 +141,10 @@ def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old file or the new one, never a mix."""
     path = Path(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                         prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    # Not a `with` block: the file must outlive it, to be renamed over the data.
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+        delete=False)
     try:
         with handle:
             handle.write(text)

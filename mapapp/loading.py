@@ -120,7 +120,8 @@ def read_json(path: Path) -> JsonDocument:
             path, f"is not valid JSON: {message} (column {error.colno})", error.lineno
         ) from None
     except RecursionError:
-        raise DataError(path, "is not usable JSON: arrays or objects are nested too deeply") from None
+        raise DataError(path, "is not usable JSON: arrays or objects are nested too deeply"
+                        ) from None
     depth = POSITION_DEPTH if len(text) <= FULL_POSITIONS_LIMIT else SHALLOW_DEPTH
     _record_positions(document, depth)
     return document

@@ -219,5 +219,6 @@ _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "h3",
 def render_markdown(text: str) -> str:
     """Markdown to HTML that is safe to insert into a page as it is (the name says `_html`)."""
     html = _MARKDOWN.render(text or "")
-    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"}},
+    return nh3.clean(html, tags=_ALLOWED_TAGS,
+                     attributes={"a": {"href", "title"}, "abbr": {"title"}},
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer")

@@ -23,7 +23,7 @@ def check(inspection: Inspection) -> None:
         if ref.index in inspection.broken or geometry is None:
             continue
         sound = True
-        for pointer, part in positions.geometries(geometry, ref.pointer + ("geometry",)):
+        for pointer, part in positions.geometries(geometry, (*ref.pointer, "geometry")):
             sound = _check_part(inspection, ref, part, pointer) and sound
         if not sound:
             inspection.broken.add(ref.index)
@@ -31,7 +31,8 @@ def check(inspection: Inspection) -> None:
         built = shapely.force_2d(shape(_flat(geometry)))
         if not built.is_valid:
             reason = shapely.is_valid_reason(built)
-            _report(inspection, ref, ref.pointer + ("geometry",), f"is not a valid geometry: {_explain(reason)}",
+            _report(inspection, ref, (*ref.pointer, "geometry"),
+                    f"is not a valid geometry: {_explain(reason)}",
                     "move or remove the vertices near that place so that no edge crosses another")
             inspection.broken.add(ref.index)
             continue

@@ -24,8 +24,10 @@ _MARKING = re.compile(r"\b(shelters?|safe[\s-]?houses?|hide-?outs?|hiding places
 _PERSONAL = (
     # Possessive quantifiers and a start anchor keep these linear on long texts.
     ("an e-mail address", "@", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")),
-    ("a phone number", "+0", re.compile(r"(?<![\w+])\+\d[\d\s().-]{7,}\d|\b0\d{1,2}[-.\s]\d{3,4}[-.\s]\d{4}\b")),
-    ("a messenger id", ":=", re.compile(r"\b(?:wechat|kakao(?:talk)?|telegram|whatsapp|line)\s*(?:id)?\s*[:=]\s*\S+", re.I)),
+    ("a phone number", "+0", re.compile(
+        r"(?<![\w+])\+\d[\d\s().-]{7,}\d|\b0\d{1,2}[-.\s]\d{3,4}[-.\s]\d{4}\b")),
+    ("a messenger id", ":=", re.compile(
+        r"\b(?:wechat|kakao(?:talk)?|telegram|whatsapp|line)\s*(?:id)?\s*[:=]\s*\S+", re.I)),
 )
 
 
@@ -67,7 +69,7 @@ def _precision(inspection: Inspection, ref: FeatureRef) -> None:
 
 
 def _properties(inspection: Inspection, ref: FeatureRef) -> None:
-    for key, value in ref.properties.items():
+    for key in ref.properties:
         if key.lower() in SAFETY_KEYS:
             inspection.report(CHECK, f'has the property "{key}"; the map never records contacts, '
                               "brokers, shelters or people", "delete it", ref, ("properties", key))

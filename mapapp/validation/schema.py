@@ -182,7 +182,8 @@ class _Feature:
 
     def _modes(self, value, member) -> None:
         geometry = self.ref.value.get("geometry") or {}
-        parts = len(geometry.get("coordinates", [])) if geometry.get("type") == "MultiLineString" else 1
+        multi = geometry.get("type") == "MultiLineString"
+        parts = len(geometry.get("coordinates", [])) if multi else 1
         if not isinstance(value, list) or any(mode not in contract.MODES for mode in value):
             self.report(f'"modes" must be a list of {", ".join(contract.MODES)}, found '
                         f"{_describe(value)}", "give one mode per part of the line", *member)

@@ -125,8 +125,9 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
             place = stage.place
             if place and place.kind == "point" and not region.in_region(place.lon, place.lat):
                 swapped = region.in_region(place.lat, place.lon)
+                question = ": did you swap latitude and longitude?" if swapped else ""
                 inspection.report(CHECK, f'stage "{stage.title}" places the map outside the region '
-                                  f"it covers{': did you swap latitude and longitude?' if swapped else ''}",
+                                  f"it covers{question}",
                                   "write `place: Town @ <latitude>, <longitude>` (latitude first)",
                                   path=str(narrative.path), line=stage.line)
     return outside
@@ -137,9 +138,9 @@ def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
     bounds = (f"longitude {region.WEST:g}–{region.EAST:g}, latitude "
               f"{region.SOUTH:g}–{region.NORTH:g}")
     if region.in_region(lat, lon):
-        inspection.report(CHECK, f"position {positions.fmt(position)} lies outside the map's region "
-                          "but inside it when read the other way round: did you swap longitude "
-                          "and latitude?", f"GeoJSON positions are [longitude, latitude]: write "
+        inspection.report(CHECK, f"position {positions.fmt(position)} lies outside the map's "
+                          "region but inside it when read the other way round: did you swap "
+                          "longitude and latitude?", f"GeoJSON positions are [longitude, latitude]: write "
                           f"{positions.fmt([lat, lon])}", ref, where)
     else:
         inspection.report(CHECK, f"position {positions.fmt(position)} lies outside the region the "
@@ -149,15 +150,16 @@ def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
 
 def _crossing(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None:
     sides = ref.properties.get("countries")
-    if not (isinstance(sides, list) and len(sides) == 2 and all(s in countries.metric for s in sides)):
+    known = isinstance(sides, list) and all(side in countries.metric for side in sides)
+    if not (known and len(sides) == 2):
         return  # the schema or reference check has said what is wrong
     point = transform(_TO_AEQD, inspection.shapes[ref.index])
     distances = [countries.metric[side].boundary.distance(point) for side in sides]
     if max(distances) > BORDER_TOLERANCE_M:
         far = sides[int(np.argmax(distances))]
-        inspection.report(CHECK, f"lies {max(distances) / 1000:.1f} km from the outline of {far}; a "
-                          f"crossing must lie within {BORDER_TOLERANCE_M // 1000} km of the border "
-                          f"between {sides[0]} and {sides[1]}",
+        inspection.report(CHECK, f"lies {max(distances) / 1000:.1f} km from the outline of {far}; "
+                          f"a crossing must lie within {BORDER_TOLERANCE_M // 1000} km of the "
+                          f"border between {sides[0]} and {sides[1]}",
                           "move the point to the border between the two countries (midway "
                           "between the two towns), or correct its countries", ref, ("geometry",))
 
@@ -176,8 +178,10 @@ def _route(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> No
         walked = _walk(branch, countries)
         if walked != listed:
             which = f"branch {number} of the line" if len(branches) > 1 else "the line"
-            inspection.report(CHECK, f"{which} passes through {' → '.join(walked) or 'no country'}, "
-                              f"but its countries are {' → '.join(map(str, listed))}",
+            passes = " → ".join(walked) or "no country"
+            wanted = " → ".join(map(str, listed))
+            inspection.report(CHECK, f"{which} passes through {passes}, but its countries are "
+                              f"{wanted}",
                               "correct \"countries\" to the order the line really takes, or redraw "
                               "the line (air legs count only where they start and end)",
                               ref, ("properties", "countries"))

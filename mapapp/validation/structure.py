@@ -172,14 +172,16 @@ class _StructureCheck:
         """Where the nesting of a coordinates array differs from its type, and how."""
         if depth == 0:
             if not isinstance(value, list):
-                return pointer, f"expected a position [longitude, latitude], found a {json_type(value)}"
+                return pointer, ("expected a position [longitude, latitude], found a "
+                                 f"{json_type(value)}")
             if len(value) < 2:
                 return pointer, f"a position needs at least 2 numbers, found {len(value)}"
             for index, number in enumerate(value):
                 if isinstance(number, list):
                     return pointer, "positions are nested one level too deep"
                 if not _is_number(number):
-                    return (*pointer, index), f"{json_type(number)} {number!r} where a number is expected"
+                    found = f"{json_type(number)} {number!r}"
+                    return (*pointer, index), f"{found} where a number is expected"
             return None
         if not isinstance(value, list):
             return pointer, f"expected an array, found a {json_type(value)}"
