@@ -140,7 +140,8 @@ def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
     if region.in_region(lat, lon):
         inspection.report(CHECK, f"position {positions.fmt(position)} lies outside the map's "
                           "region but inside it when read the other way round: did you swap "
-                          "longitude and latitude?", f"GeoJSON positions are [longitude, latitude]: write "
+                          "longitude and latitude?",
+                          f"GeoJSON positions are [longitude, latitude]: write "
                           f"{positions.fmt([lat, lon])}", ref, where)
     else:
         inspection.report(CHECK, f"position {positions.fmt(position)} lies outside the region the "
