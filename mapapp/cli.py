@@ -99,6 +99,52 @@ def format_command(path: Path | None, check: bool) -> None:
     click.echo(f"{path}: reformatted.", err=True)
 
 
+@cli.command()
+@click.option("--host", envvar="MAPAPP_HOST", default="127.0.0.1", show_default=True,
+              help="address to listen on (or $MAPAPP_HOST); 0.0.0.0 for every interface")
+@click.option("--port", envvar="MAPAPP_PORT", type=click.IntRange(1, 65535), default=5000,
+              show_default=True, help="port to listen on (or $MAPAPP_PORT)")
+@click.option("--data", type=click.Path(path_type=Path),
+              help="the routes.geojson to serve (default: the project's data, or $MAPAPP_DATA)")
+@click.option("--debug", is_flag=True,
+              help="Flask's development server with its reloader; reloads the data when it "
+                   "changes and keeps showing the last valid version while it has problems")
+def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
+    """Serve the site; the data is loaded and checked once, before the server starts.
+
+    Unusable data stops it with one line naming the problems (exit code 2): run
+    `mapapp validate` for the whole list. Ctrl+C stops it cleanly (exit code 0).
+    """
+    import signal
+
+    from mapapp.web import create_app
+    from mapapp.web.site import LoadError
+
+    path = data or _default_data()
+    try:
+        app = create_app({"MAPAPP_DATA": str(path), "MAPAPP_WATCH": debug})
+    except LoadError as error:
+        click.echo(f"mapapp: cannot serve {path}: {error}", err=True)
+        sys.exit(UNUSABLE)
+    if debug:
+        # Code and templates restart the process; the data is reloaded in place (see web.site).
+        templates = [str(template) for template in paths.templates_dir().glob("*.html")]
+        app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=templates)
+        return
+    import waitress
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(OK))  # waitress stops cleanly on it
+    try:
+        waitress.serve(app, host=host, port=port, threads=4, ident="mapapp")
+    except OSError as error:
+        click.echo(f"mapapp: cannot listen on {host}:{port}: {error.strerror or error}",
+                   err=True)
+        sys.exit(UNUSABLE)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.", err=True)
+
+
 def main() -> None:
     """Console-script entry point: never a traceback, whatever the input."""
     try:

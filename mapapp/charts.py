@@ -1,0 +1,114 @@
+"""The statistics, as a chart and as tables: arrivals in South Korea by year.
+
+The chart is an SVG drawn by matplotlib once per data version (the web layer caches it), with
+its text left as text (`svg.fonttype = "none"`) so it stays sharp, searchable and small, and a
+<title> and <desc> that say what it shows. The same figures go into a table beside it, which is
+what screen readers and people who want exact numbers read.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import matplotlib
+from matplotlib.figure import Figure as Canvas
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from mapapp.contract import Source
+from mapapp.model import Figure
+
+CHART_INCHES = (6.0, 3.4)
+CHART_PIXELS = tuple(round(inches * 96) for inches in CHART_INCHES)  # CSS pixels, for <img>
+BAR, LATEST, INK, GRID = "#0072B2", "#D55E00", "#3a3530", "#e3dfd8"
+SERIES_LABELS = {
+    "arrivals": "Arrivals in South Korea",
+    "arrivals_women": "Women among them",
+    "cumulative": "All arrivals since 1953",
+    "hiding_in_china": "North Koreans hiding in China (estimate)",
+}
+_STYLE = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "mapapp",  # stable ids: the same data gives the same bytes
+    "font.family": "sans-serif",
+    "font.size": 11,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+}
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One line of the arrivals table."""
+
+    year: int
+    arrivals: Figure
+    women: Figure | None
+
+
+def arrivals_rows(figures: tuple[Figure, ...]) -> tuple[YearRow, ...]:
+    women = {f.period: f for f in figures if f.series == "arrivals_women"}
+    return tuple(YearRow(f.period, f, women.get(f.period))
+                 for f in sorted(figures, key=lambda f: f.period) if f.series == "arrivals")
+
+
+def other_figures(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """Cumulative totals and estimates: figures that are not one year's arrivals."""
+    order = list(SERIES_LABELS)
+    return tuple(sorted((f for f in figures if f.series not in ("arrivals", "arrivals_women")),
+                        key=lambda f: (order.index(f.series), f.period, f.line)))
+
+
+def sources(figures: tuple[Figure, ...]) -> tuple[Source, ...]:
+    return tuple(dict.fromkeys(f.source for f in figures))
+
+
+def describe_arrivals(rows: tuple[YearRow, ...]) -> str:
+    """One sentence with the shape of the series: first year, peak, latest year."""
+    first, last = rows[0], rows[-1]
+    peak = max(rows, key=lambda row: row.arrivals.value)
+    return (f"Bar chart of North Koreans arriving in South Korea each year, {first.year}–"
+            f"{last.year}: {first.arrivals.value:,} in {first.year}, a peak of "
+            f"{peak.arrivals.value:,} in {peak.year}, {last.arrivals.value:,} in {last.year}.")
+
+
+def arrivals_svg(figures: tuple[Figure, ...]) -> str | None:
+    """The arrivals chart as SVG text, or None when there are no arrivals figures."""
+    rows = arrivals_rows(figures)
+    if not rows:
+        return None
+    years = [row.year for row in rows]
+    values = [row.arrivals.value for row in rows]
+    with matplotlib.rc_context(_STYLE):
+        # matplotlib's object API, not pyplot: no global figure state, no GUI backend.
+        fig = Canvas(figsize=CHART_INCHES, layout="constrained")
+        ax = fig.subplots()
+        colours = [BAR] * (len(rows) - 1) + [LATEST]
+        ax.bar(years, values, width=0.75, color=colours)
+        ax.set_ylabel("people per year")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
+        ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+        ax.grid(axis="y", color=GRID, linewidth=0.8)
+        ax.set_axisbelow(True)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.annotate(f"{values[-1]:,}", (years[-1], values[-1]), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", color=LATEST)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
+    return _with_title(buffer.getvalue(), SERIES_LABELS["arrivals"] + " by year",
+                       describe_arrivals(rows))
+
+
+def _with_title(svg: str, title: str, description: str) -> str:
+    """Add <title> and <desc> as the first children of the root, where assistive technology
+    looks for the name and description of an SVG image."""
+    start = svg.index("<svg")
+    end = svg.index(">", start) + 1
+    return (svg[:end] + f"\n <title>{escape(title)}</title>\n <desc>{escape(description)}</desc>"
+            + svg[end:])

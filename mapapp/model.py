@@ -1,0 +1,218 @@
+"""The dataset as the site sees it: immutable, checked, and built once per data version.
+
+`load_atlas` reads and validates the data (mapapp.loading, mapapp.validation) and, only when
+nothing is wrong, turns it into frozen dataclasses. The map builder, the charts and the web layer
+see nothing but the Atlas, so the GeoJSON is parsed once and a half-valid dataset never reaches a
+page. Stages and figures are the parser's own frozen records (mapapp.narrative,
+mapapp.statistics), re-exported here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from shapely.geometry.base import BaseGeometry
+
+from mapapp.basemap import load_basemap
+from mapapp.contract import Source
+from mapapp.loading import DataError, Dataset, load_dataset
+from mapapp.narrative import Narrative, Place, Stage
+from mapapp.statistics import Figure
+from mapapp.validation import Problem, inspect
+
+__all__ = ["Atlas", "AtlasError", "Country", "Crossing", "DmzFeature", "Figure", "Leg", "Place",
+           "Route", "Stage", "load_atlas"]
+
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+
+
+class AtlasError(Exception):
+    """The data has problems; the message is one line, the problems are all in `.problems`."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        first = problems[0].as_text().splitlines()[0] if problems else "no details"
+        more = f"{len(problems)} problems" if len(problems) != 1 else "1 problem"
+        super().__init__(f"the data has {more}; the first: {first} (run `mapapp validate`)")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One part of a route, drawn in travel order; air legs are drawn differently."""
+
+    mode: str  # land, sea or air
+    coordinates: tuple[tuple[float, float], ...]  # (longitude, latitude)
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    title: str
+    summary: str
+    countries: tuple[str, ...]  # ISO3 codes in travel order
+    crossings: tuple[str, ...]  # crossing ids
+    period: tuple[int, int | None]  # first year, last year (None: still used)
+    legs: tuple[Leg, ...]
+    confidence: str | None
+    sources: tuple[Source, ...]
+    narrative: Narrative
+    geometry: BaseGeometry
+
+    @property
+    def bounds(self) -> Bounds:
+        return tuple(self.geometry.bounds)
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(leg.mode for leg in self.legs))
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """The centre of a crossing area; the map draws an area around it, never a spot."""
+
+    id: str
+    name: str
+    river: str
+    countries: tuple[str, str]
+    lon: float
+    lat: float
+    confidence: str | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country of the base map; `role` and the rest are set when the data describes it."""
+
+    iso3: str
+    name: str
+    shape: BaseGeometry
+    role: str | None = None
+    policy: str | None = None
+    confidence: str | None = None
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class DmzFeature:
+    """The zone (a polygon), the Military Demarcation Line or the Northern Limit Line."""
+
+    id: str
+    name: str
+    kind: str  # zone, mdl or nll
+    schematic: bool
+    disputed: bool
+    confidence: str | None
+    sources: tuple[Source, ...]
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class Atlas:
+    version: str  # a short hash of every input file: changes whenever any of them does
+    path: Path
+    routes: tuple[Route, ...]
+    crossings: tuple[Crossing, ...]
+    countries: tuple[Country, ...]  # every base-map country, described or not
+    dmz: tuple[DmzFeature, ...]
+    figures: tuple[Figure, ...]
+
+    def route(self, route_id: str) -> Route | None:
+        return next((route for route in self.routes if route.id == route_id), None)
+
+    def crossing(self, crossing_id: str) -> Crossing | None:
+        return next((crossing for crossing in self.crossings if crossing.id == crossing_id), None)
+
+    def country(self, iso3: str) -> Country | None:
+        return next((country for country in self.countries if country.iso3 == iso3), None)
+
+    def place_name(self, place: Place) -> str:
+        """A stage's place in words: the crossing's or country's name, or the town's."""
+        if place.kind == "crossing":
+            return self.crossing(place.ref).name
+        if place.kind == "country":
+            return self.country(place.ref).name
+        return place.ref
+
+    @property
+    def described_countries(self) -> tuple[Country, ...]:
+        """The countries the data describes (those with a role), in base-map order."""
+        return tuple(country for country in self.countries if country.role)
+
+    def series(self, name: str) -> tuple[Figure, ...]:
+        return tuple(sorted((f for f in self.figures if f.series == name), key=lambda f: f.period))
+
+
+def load_atlas(path: Path | str | None = None) -> Atlas:
+    """Read, check and build. Raises DataError (unreadable GeoJSON), BasemapError (broken base
+    map) or AtlasError (any problem the validator finds): the site never shows half-valid data."""
+    dataset = load_dataset(path)
+    inspection = inspect(dataset)
+    if inspection.problems:
+        raise AtlasError(inspection.problems)
+    features = {ref.layer: [] for ref in inspection.features}
+    for ref in inspection.features:
+        features[ref.layer].append((ref.id, ref.properties, inspection.shapes.get(ref.index)))
+    described = {props["iso3"]: props for _, props, _ in features.get("country", ())}
+    basemap = load_basemap(dataset.basemap_path)
+    return Atlas(
+        version=_version(dataset),
+        path=Path(dataset.geojson.path),
+        routes=tuple(_route(id_, props, shape, inspection.narratives[id_])
+                     for id_, props, shape in features.get("route", ())),
+        crossings=tuple(_crossing(id_, props, shape)
+                        for id_, props, shape in features.get("crossing", ())),
+        countries=tuple(_country(iso3, name, shape, described.get(iso3))
+                        for iso3, name, shape in basemap.itertuples(index=False)),
+        dmz=tuple(_dmz(id_, props, shape) for id_, props, shape in features.get("dmz", ())),
+        figures=tuple(inspection.figures),
+    )
+
+
+def _version(dataset: Dataset) -> str:
+    digest = hashlib.sha256()
+    texts = [dataset.geojson.text]
+    texts += [f"{name}\0{source.text}" for name, source in sorted(dataset.narratives.items())
+              if not isinstance(source, DataError)]
+    if dataset.statistics is not None and not isinstance(dataset.statistics, DataError):
+        texts.append(dataset.statistics.text)
+    for text in texts:
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\0")
+    digest.update(Path(dataset.basemap_path).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _sources(props: dict) -> tuple[Source, ...]:
+    return tuple(Source(s["title"], s["publisher"], s["year"], s["url"]) for s in props["sources"])
+
+
+def _route(route_id: str, props: dict, shape: BaseGeometry, narrative: Narrative) -> Route:
+    parts = list(getattr(shape, "geoms", [shape]))
+    modes = props.get("modes") or ["land"] * len(parts)
+    legs = tuple(Leg(mode, tuple((x, y) for x, y, *_ in part.coords))
+                 for mode, part in zip(modes, parts, strict=True))
+    period = props["period"]
+    return Route(route_id, props["title"], props["summary"], tuple(props["countries"]),
+                 tuple(props["crossings"]), (period["from"], period.get("to")), legs,
+                 props.get("confidence"), _sources(props), narrative, shape)
+
+
+def _crossing(crossing_id: str, props: dict, shape: BaseGeometry) -> Crossing:
+    return Crossing(crossing_id, props["name"], props["river"], tuple(props["countries"]),
+                    shape.x, shape.y, props.get("confidence"), _sources(props))
+
+
+def _country(iso3: str, name: str, shape: BaseGeometry, props: dict | None) -> Country:
+    if props is None:
+        return Country(iso3, name, shape)
+    return Country(iso3, props["name"], shape, props["role"], props["policy"],
+                   props.get("confidence"), _sources(props))
+
+
+def _dmz(feature_id: str, props: dict, shape: BaseGeometry) -> DmzFeature:
+    return DmzFeature(feature_id, props["name"], props["kind"], bool(props.get("schematic")),
+                      bool(props.get("disputed")), props.get("confidence"), _sources(props), shape)

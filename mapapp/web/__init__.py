@@ -1,0 +1,46 @@
+"""The Flask application: `create_app` loads and checks the data once, then serves it.
+
+Configuration (a mapping passed to create_app overrides the defaults):
+
+- `MAPAPP_DATA`: the routes.geojson to serve (default: $MAPAPP_DATA, else the project's data);
+- `MAPAPP_WATCH`: reload the data when its files change, keeping the last good version while
+  they have problems (default: on when the app runs in debug mode).
+
+Unusable data raises at start-up (mapapp.web.site.LoadError), so a server never starts with
+nothing to show; `mapapp serve` turns that into one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import xstatic.pkg.leaflet
+from flask import Blueprint, Flask
+
+from mapapp import paths
+from mapapp.web import api, pages, security
+from mapapp.web.site import Site
+
+# Leaflet straight from the XStatic package: the same bytes folium would fetch from a CDN.
+leaflet = Blueprint("leaflet", __name__, static_folder=xstatic.pkg.leaflet.BASE_DIR,
+                    static_url_path="/vendor/leaflet")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask("mapapp", template_folder=str(paths.templates_dir()),
+                static_folder=str(paths.static_dir()), static_url_path="/static")
+    app.config.from_mapping(
+        MAPAPP_DATA=os.environ.get("MAPAPP_DATA") or str(paths.default_data_path()),
+        MAPAPP_WATCH=None,
+    )
+    app.config.from_mapping(config or {})
+    watch = app.config["MAPAPP_WATCH"]
+    app.extensions["mapapp"] = Site(app.config["MAPAPP_DATA"],
+                                    watch=app.debug if watch is None else bool(watch))
+    app.register_blueprint(leaflet)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    security.init_app(app)
+    return app

@@ -1,0 +1,129 @@
+"""The data as JSON: the list of routes, one GeoJSON file per layer, and a health check.
+
+Layers are RFC 7946: WGS84 longitude/latitude, no `crs` member, exterior rings
+counter-clockwise. Countries carry the base map's shape, so a tool gets whole polygons. Each
+payload is serialised once per data version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+import shapely
+from flask import Blueprint, Response, abort, url_for
+from shapely.geometry import mapping
+
+from mapapp.contract import Source
+from mapapp.model import Atlas, Place, Route
+from mapapp.web.site import current_state
+
+bp = Blueprint("api", __name__)
+GEOJSON = "application/geo+json"
+
+
+def _sources(sources: Iterable[Source]) -> list[dict]:
+    return [{"title": s.title, "publisher": s.publisher, "year": s.year, "url": s.url}
+            for s in sources]
+
+
+def rfc7946_geometry(shape) -> dict:
+    """GeoJSON geometry with exterior rings counter-clockwise and holes clockwise."""
+    return mapping(shapely.orient_polygons(shape))
+
+
+def _feature(feature_id: str, properties: dict, shape) -> dict:
+    return {"type": "Feature", "id": feature_id, "properties": properties,
+            "geometry": rfc7946_geometry(shape)}
+
+
+def _place(place: Place) -> dict:
+    if place.kind == "point":
+        return {"kind": "point", "name": place.ref, "lat": place.lat, "lon": place.lon}
+    return {"kind": place.kind, "ref": place.ref}
+
+
+def _route_properties(route: Route) -> dict:
+    start, end = route.period
+    return {"layer": "route", "title": route.title, "summary": route.summary,
+            "countries": list(route.countries), "crossings": list(route.crossings),
+            "period": {"from": start, "to": end}, "modes": [leg.mode for leg in route.legs],
+            "confidence": route.confidence, "sources": _sources(route.sources)}
+
+
+def routes_layer(atlas: Atlas) -> list[dict]:
+    return [_feature(r.id, _route_properties(r), r.geometry) for r in atlas.routes]
+
+
+def crossings_layer(atlas: Atlas) -> list[dict]:
+    return [_feature(c.id, {"layer": "crossing", "name": c.name, "river": c.river,
+                            "countries": list(c.countries), "confidence": c.confidence,
+                            "sources": _sources(c.sources)},
+                     shapely.Point(c.lon, c.lat)) for c in atlas.crossings]
+
+
+def countries_layer(atlas: Atlas) -> list[dict]:
+    return [_feature(c.iso3, {"layer": "country", "iso3": c.iso3, "name": c.name,
+                              "role": c.role, "policy": c.policy, "confidence": c.confidence,
+                              "sources": _sources(c.sources)}, c.shape)
+            for c in atlas.described_countries]
+
+
+def dmz_layer(atlas: Atlas) -> list[dict]:
+    return [_feature(d.id, {"layer": "dmz", "name": d.name, "kind": d.kind,
+                            "schematic": d.schematic, "disputed": d.disputed,
+                            "confidence": d.confidence, "sources": _sources(d.sources)},
+                     d.geometry) for d in atlas.dmz]
+
+
+LAYERS: dict[str, Callable[[Atlas], list[dict]]] = {
+    "routes": routes_layer, "crossings": crossings_layer,
+    "countries": countries_layer, "dmz": dmz_layer,
+}
+
+
+def _json(payload) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _respond(body: bytes, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/api/routes.json")
+def routes() -> Response:
+    state = current_state()
+
+    def build() -> bytes:
+        return _json([{"id": route.id, **_route_properties(route),
+                       "bounds": list(route.bounds),
+                       "url": url_for("pages.route", route_id=route.id),
+                       "content_note": route.narrative.content_note,
+                       "stages": [{"title": stage.title, "place": _place(stage.place),
+                                   "duration": stage.duration, "dangers": stage.dangers,
+                                   "cost": stage.cost, "confidence": stage.confidence}
+                                  for stage in route.narrative.stages]}
+                      for route in state.atlas.routes])
+
+    return _respond(state.cached("api.routes", build), "application/json")
+
+
+@bp.get("/api/layers/<layer>.geojson")
+def layer(layer: str) -> Response:
+    if layer not in LAYERS:
+        abort(404, f"There is no layer called “{layer}”: the layers are "
+                   f"{', '.join(LAYERS)}.")
+    state = current_state()
+    body = state.cached(("api.layer", layer), lambda: _json(
+        {"type": "FeatureCollection", "features": LAYERS[layer](state.atlas)}))
+    return _respond(body, GEOJSON)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    state = current_state()
+    return _respond(_json({"status": "ok", "version": state.atlas.version,
+                           "routes": len(state.atlas.routes),
+                           "problems": len(state.problems)}), "application/json")
