@@ -9,7 +9,9 @@ rename, so an interrupted run leaves the old file or the new one, never a partia
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from mapapp import contract
 from mapapp.loading import DataError, read_text
 
 TOP_KEYS = ("type", "name", "bbox", "features")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 INLINE_WIDTH = 80
 
 
@@ -26,7 +29,8 @@ def canonical_text(path: Path) -> tuple[str, str]:
     """(current text, canonical text) of a JSON file; DataError when it is not valid JSON."""
     source = read_text(path)
     try:
-        data = json.loads(source.text.lstrip("\ufeff"), parse_constant=_reject_constant)
+        data = json.loads(source.text.lstrip("\ufeff"), parse_constant=_reject_constant,
+                          parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise DataError(path, f"is not valid JSON, so it is left as it is: {error.msg} "
                         f"(column {error.colno})", error.lineno) from None
@@ -34,7 +38,17 @@ def canonical_text(path: Path) -> tuple[str, str]:
         raise DataError(path, f"is left as it is: {error}") from None
     except RecursionError:
         raise DataError(path, "is left as it is: it is nested too deeply") from None
-    return source.text, _dump(canonical(data)) + "\n"
+    try:
+        return source.text, _dump(canonical(data)) + "\n"
+    except RecursionError:
+        raise DataError(path, "is left as it is: it is nested too deeply") from None
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"it holds {text}, too large for a number; replace it by hand first")
+    return value
 
 
 def _reject_constant(name: str):
@@ -59,7 +73,8 @@ def _feature(feature):
     feature = dict(feature)
     properties = feature.get("properties")
     if isinstance(properties, dict):
-        layer = contract.LAYERS.get(properties.get("layer"))
+        name = properties.get("layer")
+        layer = contract.LAYERS.get(name) if isinstance(name, str) else None
         order = layer.properties if layer else ("layer",)
         properties = _ordered(properties, order)
         if isinstance(properties.get("sources"), list):
@@ -101,8 +116,12 @@ def _oriented(rings):
     result = []
     for index, ring in enumerate(rings):
         try:
-            ccw = shapely.LinearRing([p[:2] for p in ring]).is_ccw
+            line = shapely.LinearRing([p[:2] for p in ring])
         except (TypeError, ValueError, IndexError, shapely.errors.ShapelyError):
+            result.append(ring)
+            continue
+        ccw = line.is_ccw
+        if ccw == shapely.reverse(line).is_ccw:  # no area, no orientation: reversing never ends
             result.append(ring)
             continue
         result.append(ring if ccw == (index == 0) else ring[::-1])
@@ -121,20 +140,26 @@ def _dump(value, indent: int = 0) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        members = [f"{inner}{json.dumps(key, ensure_ascii=False)}: {_dump(item, indent + 1)}"
+        members = [f"{inner}{_scalar(key)}: {_dump(item, indent + 1)}"
                    for key, item in value.items()]
         return "{\n" + ",\n".join(members) + "\n" + pad + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
         if all(not isinstance(item, dict | list) for item in value):
-            flat = json.dumps(value, ensure_ascii=False)
+            flat = "[" + ", ".join(_scalar(item) for item in value) + "]"
             numbers = all(isinstance(item, int | float) for item in value)
             if numbers or len(flat) + len(inner) <= INLINE_WIDTH:
                 return flat
         items = [inner + _dump(item, indent + 1) for item in value]
         return "[\n" + ",\n".join(items) + "\n" + pad + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return _scalar(value)
+
+
+def _scalar(value) -> str:
+    """A JSON scalar; a string with a lone surrogate keeps its \\u escape (UTF-8 cannot hold it)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return json.dumps(value) if _LONE_SURROGATE.search(text) else text
 
 
 def write_atomically(path: Path, text: str) -> None:

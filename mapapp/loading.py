@@ -122,6 +122,8 @@ def read_json(path: Path) -> JsonDocument:
     except RecursionError:
         raise DataError(path, "is not usable JSON: arrays or objects are nested too deeply"
                         ) from None
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise DataError(path, f"is not usable JSON: {error}") from None
     depth = POSITION_DEPTH if len(text) <= FULL_POSITIONS_LIMIT else SHALLOW_DEPTH
     _record_positions(document, depth)
     return document

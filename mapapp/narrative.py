@@ -69,7 +69,8 @@ class Narrative:
 def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, list[Issue]]:
     """Split a narrative into its header, introduction and stages; collect every fault."""
     issues: list[Issue] = []
-    lines = text.splitlines()
+    # Line breaks as editors count them; str.splitlines() also breaks at form feeds, U+2028...
+    lines = re.split(r"\r\n|\r|\n", text.removesuffix("\n").removesuffix("\r"))
     header, body_start = _header(lines, issues)
     intro: list[str] = []
     sections: list[tuple[int, list[str]]] = []
@@ -82,7 +83,7 @@ def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, li
             intro.append(line)
     stages = tuple(_stage(number, section, issues) for number, section in sections)
     if not stages:
-        issues.append(Issue(body_start + 1, "the narrative has no stages",
+        issues.append(Issue(min(body_start + 1, len(lines)), "the narrative has no stages",
                             f"add one `## Stage title` section per stage, in travel order "
                             f"({FORMAT_DOC})"))
     narrative = Narrative(
@@ -216,9 +217,21 @@ _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "h3",
                  "code", "abbr", "sup", "sub"}
 
 
+# A link goes to an http(s) address, a page of this site or a place in the page; nh3 alone would
+# also keep `//elsewhere` and `/\elsewhere` (other sites without a scheme) and odd relative paths.
+_LINK = re.compile(r"https?://[^\s/\\]|/(?![/\\])|#", re.I)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href" and not _LINK.match(value):
+        return None
+    return value
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML that is safe to insert into a page as it is (the name says `_html`)."""
     html = _MARKDOWN.render(text or "")
     return nh3.clean(html, tags=_ALLOWED_TAGS,
                      attributes={"a": {"href", "title"}, "abbr": {"title"}},
+                     attribute_filter=_keep_attribute,
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer")

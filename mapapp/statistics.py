@@ -133,4 +133,10 @@ def _whole_series(figures: list[Figure], issues: list[Issue]) -> None:
 
 
 def _whole(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return None

@@ -8,6 +8,14 @@ from typing import Any
 
 from mapapp.loading import Dataset, JsonDocument, Pointer
 
+_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r"})
+
+
+def _one_line(text: str) -> str:
+    """A text quoted from the data may hold line breaks; one problem stays on one line."""
+    return text.translate(_BREAKS)
+
+
 CHECKS = ("structure", "geometry", "schema", "reference", "spatial", "safety")
 
 
@@ -25,7 +33,7 @@ class Problem:
     def as_text(self) -> str:
         where = f"{self.path}:{self.line}: "
         subject = f"{self.feature}: " if self.feature else ""
-        return f"{where}{subject}{self.message}\n    hint: {self.hint}"
+        return _one_line(f"{where}{subject}{self.message}") + "\n    hint: " + _one_line(self.hint)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -90,6 +90,10 @@ def _check_part(inspection: Inspection, ref: FeatureRef, part: dict, pointer) ->
 
 def _check_ring(inspection: Inspection, ref: FeatureRef, ring: list, index: int, at) -> bool:
     role = "exterior ring" if index == 0 else f"hole {index}"
+    if not ring:
+        _report(inspection, ref, at, f"the polygon's {role} has no positions",
+                "give it at least 4 positions, the last one equal to the first, or delete it")
+        return False
     if ring[0][:2] != ring[-1][:2]:
         _report(inspection, ref, at, f"the polygon's {role} is not closed: it ends at "
                 f"{positions.fmt(ring[-1])}, not at its first position {positions.fmt(ring[0])}",

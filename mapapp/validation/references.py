@@ -12,11 +12,13 @@ def check(inspection: Inspection) -> None:
     countries: dict[str, FeatureRef] = {}
     for ref in inspection.features_in("country"):
         code = ref.properties.get("iso3")
+        if not isinstance(code, str):
+            continue  # the schema check reports it
         if code in countries:
             first = inspection.document.line(countries[code].pointer)
             inspection.report(CHECK, f"{code} already has a country feature on line {first}",
                               "merge the two into one", ref, ("properties", "iso3"))
-        elif isinstance(code, str):
+        else:
             countries[code] = ref
     known_codes = basemap_codes(inspection)
     if known_codes is not None:
@@ -30,6 +32,8 @@ def check(inspection: Inspection) -> None:
     for ref in inspection.features_in("route"):
         crossings = ref.properties.get("crossings")
         for index, crossing in enumerate(crossings if isinstance(crossings, list) else []):
+            if not isinstance(crossing, str):
+                continue  # the schema check reports it
             target = by_id.get(crossing)
             if target is None or target.layer != "crossing":
                 what = "no feature" if target is None else f'a {target.layer}, not a crossing'

@@ -36,7 +36,7 @@ def check(inspection: Inspection) -> None:
         if ref.index in inspection.broken or not isinstance(ref.value, dict):
             continue
         layer = ref.properties.get("layer")
-        if layer is not None and layer not in contract.LAYERS:
+        if isinstance(layer, str) and layer not in contract.LAYERS:
             inspection.report(CHECK, f'has the layer "{layer}"; only {", ".join(contract.LAYERS)} '
                               "are allowed", "this map shows regional routes and borders only; "
                               "do not add other kinds of places", ref, ("properties", "layer"))

@@ -47,6 +47,10 @@ class _Feature:
             self.report('has no "layer" property',
                         f"add \"layer\": one of {', '.join(contract.LAYERS)}", "properties")
             return
+        if not isinstance(layer_name, str):
+            self.report(f'"layer" must be a text, found {_describe(layer_name)}',
+                        f"write one of {', '.join(contract.LAYERS)}", "properties", "layer")
+            return
         layer = contract.LAYERS.get(layer_name)
         if layer is None:
             return  # an unknown layer is a safety problem: only the layers we know are drawn
@@ -196,7 +200,7 @@ class _Feature:
         self._codes(value, member, count=2)
 
     def _kind(self, value, member) -> None:
-        if value not in contract.DMZ_KINDS:
+        if not isinstance(value, str) or value not in contract.DMZ_KINDS:
             self._choice(value, member, tuple(contract.DMZ_KINDS))
             return
         geometry = self.ref.value.get("geometry") or {}

@@ -151,7 +151,8 @@ def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
 
 def _crossing(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None:
     sides = ref.properties.get("countries")
-    known = isinstance(sides, list) and all(side in countries.metric for side in sides)
+    known = isinstance(sides, list) and all(
+        isinstance(side, str) and side in countries.metric for side in sides)
     if not (known and len(sides) == 2):
         return  # the schema or reference check has said what is wrong
     point = transform(_TO_AEQD, inspection.shapes[ref.index])

@@ -28,6 +28,11 @@ def _is_number(value) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
+def _is_finite(value) -> bool:
+    """math.isfinite, for integers too large for a float as well (they are finite)."""
+    return isinstance(value, int) or math.isfinite(value)
+
+
 class _StructureCheck:
     def __init__(self, inspection: Inspection):
         self.inspection = inspection
@@ -195,7 +200,7 @@ class _StructureCheck:
 
     def _position(self, position: list, ref, pointer: Pointer) -> bool:
         lon, lat = position[0], position[1]
-        if not all(math.isfinite(number) for number in position):
+        if not all(_is_finite(number) for number in position):
             self.report(f"position {positions.fmt(position)} holds NaN or Infinity, which JSON "
                         "does not allow", "replace it with a real longitude and latitude",
                         ref, pointer)
@@ -228,7 +233,7 @@ class _StructureCheck:
         hint = 'write "bbox": [west, south, east, north], or delete it'
         if not isinstance(bbox, list) or len(bbox) not in (4, 6):
             self.report("the bbox must be an array of 4 (or 6) numbers", hint, ref, where)
-        elif not all(_is_number(item) and math.isfinite(item) for item in bbox):
+        elif not all(_is_number(item) and _is_finite(item) for item in bbox):
             self.report("the bbox holds something that is not a number", hint, ref, where)
         elif bbox[1] > bbox[len(bbox) // 2 + 1]:
             self.report("the bbox's south edge lies north of its north edge", hint, ref, where)

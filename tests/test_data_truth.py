@@ -1,0 +1,245 @@
+"""The shipped data tells the truth: figures as the reference facts give them, geometry a peer
+validator accepts, a public http(s) source for everything, and the safety precision.
+
+`mapapp validate` checks the data against our own reading of the rules; these tests check it
+against things the validator does not know (the research notes in ../shared/facts/FACTS.md, the
+independent PyPI `geojson-validator`) or state the rules again without its code, so that a bug in
+the validator cannot hide a fault in the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from shapely.geometry import Point
+
+from mapapp.basemap import load_basemap
+from mapapp.loading import load_dataset
+from mapapp.validation import inspect
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+ROUTES = DATA / "routes.geojson"
+STATISTICS = DATA / "statistics.csv"
+FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "FACTS.md"
+needs_facts = pytest.mark.skipif(
+    not FACTS.is_file(), reason=f"the reference facts are not here ({FACTS}): outside the "
+    "project's CI")
+
+
+# -- the reference facts -------------------------------------------------------------------------
+def _section(text: str, number: int) -> str:
+    match = re.search(rf"^## {number}\. .*?(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"FACTS.md has no section {number}"
+    return match[0]
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+@cache
+def facts_arrivals() -> dict[int, str]:
+    """Section 3's table: year -> its "latest seen" cell, as written (bold marks removed)."""
+    table = _section(FACTS.read_text(encoding="utf-8"), 3)
+    rows = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        year = re.fullmatch(r"(\d{4})(?: \([^)]*\))?", cells[0])  # "2009 (peak)", not "1990–1994"
+        if year and len(cells) >= 2:
+            rows[int(year[1])] = cells[1].replace("**", "")
+    return rows
+
+
+def _statistics() -> dict[tuple[str, int], int | None]:
+    with STATISTICS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    figures = {(row["series"], int(row["period"])): int(row["value"]) if row["value"] else None
+               for row in rows if row["series"] != "hiding_in_china"}
+    assert len(figures) == sum(row["series"] != "hiding_in_china" for row in rows), "duplicates"
+    return figures
+
+
+@needs_facts
+def test_the_facts_table_covers_every_year_from_2001_to_2025():
+    arrivals = facts_arrivals()
+    assert set(range(2001, 2026)) <= set(arrivals), "FACTS.md section 3 lost a year"
+    assert arrivals[1999] == arrivals[2000] == "not found"
+
+
+@needs_facts
+def test_arrivals_are_the_latest_figures_seen():
+    latest = {year: _number(re.match(r"[\d,]+", cell)[0])
+              for year, cell in facts_arrivals().items() if 2001 <= year <= 2025}
+    shipped = {year: value for (series, year), value in _statistics().items()
+               if series == "arrivals"}
+    assert shipped == latest
+
+
+@needs_facts
+def test_women_among_arrivals_are_the_figures_given():
+    """Section 3 gives women for some years only, as "845 F" or "164 women"."""
+    given = {}
+    for year, cell in facts_arrivals().items():
+        match = re.search(r"([\d,]+) (?:F|women)\b", cell)
+        if match:
+            given[year] = _number(match[1])
+    assert given == {2019: 845, 2021: 23, 2023: 164, 2024: 210, 2025: 198}  # the parse itself
+    shipped = {year: value for (series, year), value in _statistics().items()
+               if series == "arrivals_women"}
+    assert shipped == given
+
+
+@needs_facts
+def test_cumulative_totals_are_those_reported():
+    facts = FACTS.read_text(encoding="utf-8")
+    row = next(line for line in facts.splitlines() if line.startswith("| W2 |"))
+    reported = {int(year): _number(total)
+                for total, year in re.findall(r"\*\*([\d,]+)\*\* at the end of (\d{4})", row)}
+    assert reported == {2024: 34_314, 2025: 34_538}
+    shipped = {year: value for (series, year), value in _statistics().items()
+               if series == "cumulative"}
+    assert shipped == reported
+
+
+def test_cumulative_totals_grow_by_the_year_s_arrivals():
+    """Independent of FACTS.md: the two totals and the 2025 arrivals must agree."""
+    figures = _statistics()
+    grown = figures[("cumulative", 2025)] - figures[("cumulative", 2024)]
+    assert grown == figures[("arrivals", 2025)]
+
+
+def test_women_never_outnumber_all_arrivals_of_their_year():
+    figures = _statistics()
+    for (series, year), value in figures.items():
+        if series == "arrivals_women":
+            assert 0 < value <= figures[("arrivals", year)], year
+
+
+# -- a peer validator ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def peer():
+    geojson_validator = pytest.importorskip("geojson_validator")
+    geojson_validator.configure_logging(enabled=False)
+    yield geojson_validator
+    geojson_validator.configure_logging(enabled=True, level="INFO")
+
+
+@pytest.fixture(scope="module")
+def features() -> list[dict]:
+    return json.loads(ROUTES.read_text(encoding="utf-8"))["features"]
+
+
+def test_peer_validator_finds_the_structure_valid(peer):
+    assert peer.validate_structure(str(ROUTES), check_crs=True) == {}
+
+
+def test_peer_validator_finds_every_geometry_valid(peer, features):
+    """Nothing invalid or even "problematic"; it skips exactly the country features, whose
+    geometry is null by design (the shape comes from the base map)."""
+    result = peer.validate_geometries(str(ROUTES))
+    assert result["invalid"] == {}
+    assert result["problematic"] == {}
+    countries = [i for i, f in enumerate(features) if f["properties"]["layer"] == "country"]
+    assert countries and all(features[i]["geometry"] is None for i in countries)
+    assert result["skipped_validation"] == countries
+    drawn = Counter(f["geometry"]["type"] for f in features if f["geometry"] is not None)
+    assert result["count_geometry_types"] == dict(drawn)
+
+
+# -- sources ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def inspection():
+    result = inspect(load_dataset(ROUTES))
+    assert result.problems == [], "mapapp validate must pass first"
+    return result
+
+
+def _is_web_address(url) -> bool:
+    if not isinstance(url, str) or url != url.strip():
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+
+
+def test_every_feature_cites_a_web_source(features):
+    for feature in features:
+        sources = feature["properties"].get("sources")
+        assert sources, f'{feature["id"]} cites no source'
+        for source in sources:
+            assert _is_web_address(source["url"]), (feature["id"], source["url"])
+            assert source["title"].strip() and source["publisher"].strip(), feature["id"]
+
+
+def test_every_narrative_stage_cites_a_web_source(inspection, features):
+    routes = {f["id"] for f in features if f["properties"]["layer"] == "route"}
+    assert set(inspection.narratives) == routes
+    for route_id, narrative in inspection.narratives.items():
+        assert narrative.stages, f"{route_id} has no stage"
+        for stage in narrative.stages:
+            assert stage.sources, f"{route_id}: stage {stage.title!r} cites no source"
+            for source in stage.sources:
+                assert _is_web_address(source.url), (route_id, stage.title, source.url)
+
+
+def test_every_figure_cites_a_web_source(inspection):
+    with STATISTICS.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    assert len(inspection.figures) == len(rows) - 1, "a row of statistics.csv was not parsed"
+    for figure in inspection.figures:
+        assert _is_web_address(figure.source.url), (figure.series, figure.period)
+        assert figure.source.title.strip() and figure.source.publisher.strip()
+
+
+# -- safety precision and geography --------------------------------------------------------------
+def test_coordinates_carry_at_most_two_decimals_as_written():
+    """Read as written (decimals, not floats), so that 127.100000001 cannot round its way in."""
+    data = json.loads(ROUTES.read_text(encoding="utf-8"), parse_float=Decimal)
+    numbers = []
+
+    def collect(value):
+        if isinstance(value, list):
+            for item in value:
+                collect(item)
+        else:
+            numbers.append(value)
+
+    for feature in data["features"]:
+        if feature["geometry"] is not None:
+            collect(feature["geometry"]["coordinates"])
+    assert len(numbers) > 100
+    too_precise = [n for n in numbers if isinstance(n, Decimal) and n.as_tuple().exponent < -2]
+    assert too_precise == []
+
+
+def test_narrative_places_carry_at_most_two_decimals(inspection):
+    for narrative in inspection.narratives.values():
+        for stage in narrative.stages:
+            if stage.place and stage.place.kind == "point":
+                assert stage.place.decimals <= 2, (narrative.route_id, stage.title)
+
+
+def test_every_route_and_each_of_its_branches_starts_in_north_korea(features):
+    """A MultiLineString part that does not continue the previous one begins another way of
+    making the journey (docs/data-format.md), so it too starts in North Korea."""
+    countries = load_basemap()
+    north_korea = countries.loc[countries.iso3 == "PRK", "geometry"].item()
+    routes = [f for f in features if f["properties"]["layer"] == "route"]
+    assert len(routes) >= 8
+    for route in routes:
+        geometry = route["geometry"]
+        parts = ([geometry["coordinates"]] if geometry["type"] == "LineString"
+                 else geometry["coordinates"])
+        previous_end = None
+        for part in parts:
+            if part[0] != previous_end:
+                assert north_korea.covers(Point(part[0])), (route["id"], part[0])
+            previous_end = part[-1]
