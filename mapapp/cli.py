@@ -33,6 +33,11 @@ def _default_data() -> Path:
     return Path(os.environ.get("MAPAPP_DATA") or paths.default_data_path())
 
 
+def _printable(text: str) -> str:
+    """Lone surrogates (a "\\ud800" escape in the data) cannot be written as UTF-8: escape them."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
@@ -54,11 +59,11 @@ def validate(paths: tuple[Path, ...], output: str) -> None:
             unusable = True
             click.echo(str(error), err=True)
     if output == "json":
-        click.echo(json.dumps([problem.as_dict() for problem in problems], indent=2,
-                              ensure_ascii=False))
+        click.echo(_printable(json.dumps([problem.as_dict() for problem in problems], indent=2,
+                                         ensure_ascii=False)))
     else:
         for problem in problems:
-            click.echo(problem.as_text())
+            click.echo(_printable(problem.as_text()))
         if problems:
             files = len({problem.path for problem in problems})
             click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
@@ -131,11 +136,11 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
         templates = [str(template) for template in paths.templates_dir().glob("*.html")]
         app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=templates)
         return
-    import waitress
+    from mapapp.web import server
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(OK))  # waitress stops cleanly on it
     try:
-        waitress.serve(app, host=host, port=port, threads=4, ident="mapapp")
+        server.serve(app, host=host, port=port, threads=4, ident="mapapp")
     except OSError as error:
         click.echo(f"mapapp: cannot listen on {host}:{port}: {error.strerror or error}",
                    err=True)
@@ -144,6 +149,47 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
         pass
     click.echo("Stopped.", err=True)
 
+
+@cli.command()
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option("--data", type=click.Path(path_type=Path),
+              help="the routes.geojson to export (default: the project's data, or $MAPAPP_DATA)")
+@click.option("--public-url", envvar="MAPAPP_PUBLIC_URL", metavar="URL",
+              help="where the export will be published (or $MAPAPP_PUBLIC_URL): the handouts' "
+                   "QR codes and the embed codes point there; without it they are left out")
+@click.option("--force", is_flag=True,
+              help="write into a folder that is not empty and was not made by mapapp export")
+def export(outdir: Path, data: Path | None, public_url: str | None, force: bool) -> None:
+    """Write the whole site as static files into OUTDIR, with relative links.
+
+    The folder works from any static web server and straight from disk: copy it to a USB stick
+    and open OUTDIR/index.html. Exports again into a folder it made, replacing what it wrote.
+    """
+    from mapapp.export import Export, ExportError
+    from mapapp.web.site import LoadError
+
+    path = data or _default_data()
+    try:
+        job = Export(outdir, path, public_url, force)
+    except ExportError as error:
+        click.echo(f"mapapp: cannot export: {error}", err=True)
+        sys.exit(UNUSABLE)
+    except LoadError as error:
+        click.echo(f"mapapp: cannot export {path}: {error}", err=True)
+        sys.exit(UNUSABLE)
+    try:
+        with click.progressbar(job.run(), length=len(job), label="Exporting", file=sys.stderr,
+                               item_show_func=lambda url: url) as pages:
+            for _ in pages:
+                pass
+    except OSError as error:
+        click.echo(f"mapapp: cannot write {error.filename or outdir}: "
+                   f"{error.strerror or error}", err=True)
+        sys.exit(UNUSABLE)
+    result = job.result
+    click.echo(f"Wrote {result.files} files ({result.size / 1e6:.1f} MB) to {outdir} in "
+               f"{result.seconds:.1f} s. Open {outdir / 'index.html'}, or serve the folder "
+               "with any web server.", err=True)
 
 def main() -> None:
     """Console-script entry point: never a traceback, whatever the input."""

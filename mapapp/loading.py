@@ -2,8 +2,10 @@
 
 Maintainers edit the data by hand, so every problem must name a line. The standard library's
 JSON parser is fast but forgets positions; here it parses first (and decides whether the file is
-JSON at all), then a shallow walk with the same C decoder records the offset of every member down
-to a fixed depth. This module does I/O and parsing only: no checks, no Flask, no folium.
+JSON at all), and a member's offset is found only when a problem asks for its line, by scanning
+the enclosing objects and arrays with the same C decoder. A file with a duplicate key (where the
+last one is read) is instead walked whole at once, so that every occurrence is known. This module
+does I/O and parsing only: no checks, no Flask, no folium.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ SHALLOW_DEPTH = 2
 FULL_POSITIONS_LIMIT = 20 * 1024 * 1024
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _DECODER = json.JSONDecoder()
 
 
@@ -55,18 +58,68 @@ class TextFile:
 
 @dataclass
 class JsonDocument(TextFile):
-    """A parsed JSON file with the offset where each member (down to POSITION_DEPTH) starts."""
+    """A parsed JSON file that finds where each member (down to `depth`) starts."""
 
     data: Any = None
-    positions: dict[Pointer, int] = field(default_factory=dict)
+    depth: int = POSITION_DEPTH
     duplicate_keys: list[Pointer] = field(default_factory=list)
     has_bom: bool = False
+    # Filled by _record_positions (files with a duplicate key), else on demand by line().
+    positions: dict[Pointer, int] | None = field(default=None, repr=False)
+    _scans: dict[int, _Members] = field(default_factory=dict, repr=False)
 
     def line(self, pointer: Pointer) -> int:
         """Line of the member at `pointer`, or of its nearest recorded ancestor."""
-        while pointer not in self.positions and pointer:
-            pointer = pointer[:-1]
-        return self.line_of(self.positions.get(pointer, 0))
+        if self.positions is not None:
+            while pointer not in self.positions and pointer:
+                pointer = pointer[:-1]
+            return self.line_of(self.positions.get(pointer, 0))
+        offset = _skip(self.text, 0)
+        for key in pointer[:self.depth]:
+            child = self._member(offset, key)
+            if child is None:
+                break
+            offset = child
+        return self.line_of(offset)
+
+    def _member(self, offset: int, key) -> int | None:
+        """Offset of member `key` of the object or array starting at `offset`, if it has one."""
+        opener = self.text[offset]
+        if not ((opener == "{" and isinstance(key, str))
+                or (opener == "[" and isinstance(key, int) and key >= 0)):
+            return None
+        members = self._scans.get(offset)
+        if members is None:
+            members = self._scans[offset] = _Members(self.text, offset)
+        return members.find(key)
+
+
+class _Members:
+    """The members of one object or array, scanned only as far as a lookup needs."""
+
+    def __init__(self, text: str, offset: int):
+        self.text, self.is_object = text, text[offset] == "{"
+        self.offsets: dict[str | int, int] = {}
+        self.next: int | None = _skip(text, offset + 1)  # None once the closing bracket is read
+
+    def find(self, key) -> int | None:
+        while key not in self.offsets and self.next is not None:
+            self._scan_one()
+        return self.offsets.get(key)
+
+    def _scan_one(self) -> None:
+        text, index = self.text, self.next
+        if text[index] in "}]":
+            self.next = None
+            return
+        if self.is_object:
+            key, index = scanstring(text, index + 1)
+            index = _skip(text, _skip(text, index) + 1)
+        else:
+            key = len(self.offsets)
+        self.offsets[key] = index
+        index = _skip(text, _end_of_value(text, index))
+        self.next = _skip(text, index + 1) if text[index] == "," else index
 
 
 @dataclass
@@ -110,8 +163,16 @@ def read_json(path: Path) -> JsonDocument:
     document = JsonDocument(source.path, text, has_bom=has_bom)
     if not text.strip():
         raise DataError(path, "is empty: a FeatureCollection is expected")
+    duplicated = False
+
+    def mapping(pairs: list) -> dict:
+        nonlocal duplicated
+        members = dict(pairs)
+        duplicated = duplicated or len(members) != len(pairs)
+        return members
+
     try:
-        document.data = json.loads(text)
+        document.data = json.loads(text, object_pairs_hook=mapping)
     except json.JSONDecodeError as error:
         message = error.msg[0].lower() + error.msg[1:]
         if error.pos >= len(text.rstrip()):
@@ -124,13 +185,35 @@ def read_json(path: Path) -> JsonDocument:
                         ) from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
         raise DataError(path, f"is not usable JSON: {error}") from None
-    depth = POSITION_DEPTH if len(text) <= FULL_POSITIONS_LIMIT else SHALLOW_DEPTH
-    _record_positions(document, depth)
+    document.depth = POSITION_DEPTH if len(text) <= FULL_POSITIONS_LIMIT else SHALLOW_DEPTH
+    if duplicated:
+        _record_positions(document)
     return document
 
 
-def _record_positions(document: JsonDocument, depth: int) -> None:
-    text, positions, duplicates = document.text, document.positions, document.duplicate_keys
+def _skip(text: str, index: int) -> int:
+    return _WHITESPACE.match(text, index).end()
+
+
+def _end_of_value(text: str, index: int) -> int:
+    """Where the JSON value starting at `index` ends; by bracket counting when it nests too deeply
+    for the decoder at this depth of the call stack."""
+    try:
+        return _DECODER.raw_decode(text, index)[1]
+    except RecursionError:
+        depth = 0
+        for match in _BRACKET_OR_STRING.finditer(text, index):
+            depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(match[0], 0)
+            if depth == 0:
+                return match.end()
+        raise
+
+
+def _record_positions(document: JsonDocument) -> None:
+    """Every member's offset down to the document's depth, and every key met twice."""
+    text, duplicates = document.text, document.duplicate_keys
+    positions: dict[Pointer, int] = {}
+    document.positions = positions
 
     def skip(index: int) -> int:
         return _WHITESPACE.match(text, index).end()
@@ -160,7 +243,7 @@ def _record_positions(document: JsonDocument, depth: int) -> None:
             return index + 1
         return _DECODER.raw_decode(text, index)[1]
 
-    walk(0, (), depth)
+    walk(0, (), document.depth)
 
 
 def sibling_basemap(data_path: Path) -> Path:

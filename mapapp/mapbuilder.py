@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
+import numpy as np
+import shapely
 from branca.element import CssLink, JavascriptLink
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 from mapapp import region
 from mapapp.model import Atlas, Place, Route
@@ -87,35 +92,7 @@ def route_style(index: int) -> LineStyle:
 
 def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str) -> MapParts:
     """Build the map once; the caller caches the result for this atlas version."""
-    overview = _overview_bounds(atlas)
-    # The first view only: static/js/app.js fits it to the overview or to the chosen route at
-    # once. (A folium fit_bounds would animate, and its animation would end after ours.)
-    (south, west), (north, east) = overview
-    m = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=4, tiles=None,
-                   max_bounds=True,
-                   min_lat=region.SOUTH, max_lat=region.NORTH,
-                   min_lon=region.WEST, max_lon=region.EAST,
-                   max_bounds_viscosity=1.0, control_scale=True, zoom_snap=0.5)
-    m._id = MAP_ID
-    # folium passes min_zoom/max_zoom to its tile layer only, and there is none.
-    m.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
-    # Per instance: the class attributes are shared by every map in the process.
-    m.default_js = [("leaflet", leaflet_js)]
-    m.default_css = [("leaflet_css", leaflet_css)]
-
-    # Drawn in this order, so that route lines lie on top and stay clickable everywhere.
-    _countries(atlas).add_to(m)
-    if atlas.dmz:  # folium's tooltip cannot describe an empty layer
-        _dmz(atlas).add_to(m)
-    _crossings(atlas).add_to(m)
-    styles = {route.id: route_style(index) for index, route in enumerate(atlas.routes)}
-    routes = folium.FeatureGroup(name="Escape routes")
-    routes._id = "routes"
-    layers = {route.id: _route(route, styles[route.id]).add_to(routes).get_name()
-              for route in atlas.routes}
-    routes.add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-
+    m, layers = folium_map(atlas, leaflet_js, leaflet_css)
     root = m.get_root()
     root.render()
     links = root.header._children.values()
@@ -126,7 +103,7 @@ def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str) -> MapParts:
         css_urls=tuple(link.url for link in links if isinstance(link, CssLink)),
         config={
             "map": m.get_name(),
-            "overview": overview,
+            "overview": _overview_bounds(atlas),
             "stageZoom": STAGE_ZOOM,
             "routes": {route.id: {"layer": layers[route.id],
                                   "bounds": _latlng_bounds(route.bounds),
@@ -134,24 +111,69 @@ def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str) -> MapParts:
                                              for stage in route.narrative.stages]}
                        for route in atlas.routes},
         },
-        route_styles=styles,
+        route_styles={route.id: route_style(index) for index, route in enumerate(atlas.routes)},
         legend=_legend(atlas),
     )
 
 
+def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str,
+               web: bool = True) -> tuple[folium.Map, dict]:
+    """The folium map itself, and the JS name of each route's layer by route id.
+
+    build_map takes it apart for the site. With web=False it is the map as folium alone would
+    publish it from the shipped files (the base map as shipped): scripts/bench saves that whole
+    (`Map.save()`) as the baseline the site is measured against.
+    """
+    overview = _overview_bounds(atlas)
+    # folium's own first view, for a page of its own (web=False); the site's pages set theirs.
+    (south, west), (north, east) = overview
+    m = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=4, tiles=None,
+                   max_bounds=True,
+                   min_lat=region.SOUTH, max_lat=region.NORTH,
+                   min_lon=region.WEST, max_lon=region.EAST,
+                   max_bounds_viscosity=1.0, control_scale=True, zoom_snap=0.5)
+    m._id = MAP_ID
+    # folium passes min_zoom/max_zoom to its tile layer only, and there is none.
+    m.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
+    if web:
+        # No first view: the page's script sets it (static/js/mapview.js), so that every layer
+        # is drawn once, where the page opens, instead of here first and again there.
+        m.location = None
+    # Per instance: the class attributes are shared by every map in the process.
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+
+    # Drawn in this order, so that route lines lie on top and stay clickable everywhere.
+    _countries(atlas, web).add_to(m)
+    if atlas.dmz:  # folium's tooltip cannot describe an empty layer
+        _dmz(atlas).add_to(m)
+    _crossings(atlas).add_to(m)
+    routes = folium.FeatureGroup(name="Escape routes")
+    routes._id = "routes"
+    layers = {route.id: _route(route, route_style(index)).add_to(routes).get_name()
+              for index, route in enumerate(atlas.routes)}
+    routes.add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m, layers
+
+
 def _text(value: str) -> str:
     """Text for a place where Leaflet or folium expects HTML: escaped, and also safe inside
-    the JavaScript template literal folium writes tooltips into (backtick, ${, backslash)."""
+    the JavaScript template literal folium writes tooltips into (backtick, ${, backslash) and
+    from Jinja: branca renders the map's script a second time as a template, so `{{ … }}` in a
+    tooltip would run on the server (tests/test_security.py) unless its braces are entities."""
     return (html.escape(value).replace("`", "&#96;").replace("$", "&#36;")
-            .replace("\\", "&#92;"))
+            .replace("\\", "&#92;").replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def _countries(atlas: Atlas) -> folium.GeoJson:
+def _countries(atlas: Atlas, web: bool) -> folium.GeoJson:
+    shapes = [country.shape for country in atlas.countries]
     features = [{"type": "Feature", "id": country.iso3,
                  "properties": {"role": country.role,
                                 "tooltip": _text(_country_label(country.name, country.role))},
-                 "geometry": mapping(country.shape)}
-                for country in atlas.countries]
+                 "geometry": mapping(shape)}
+                for country, shape in zip(atlas.countries, web_outlines(shapes) if web else shapes,
+                                          strict=True)]
 
     def style(feature: dict) -> dict:
         role = feature["properties"]["role"]
@@ -165,6 +187,51 @@ def _countries(atlas: Atlas) -> folium.GeoJson:
                            attribution="Borders: Natural Earth (public domain)")
     layer._id = "countries"
     return layer
+
+
+# Outside the window drawn at full 1:10m (region.FULL_DETAIL), where scripts/build_basemap.py
+# already simplified the outlines to 0.03°, the map rounds the base map to 2 decimals: 0.01°,
+# about a kilometre, is a pixel or two at zoom 8, the closest the map goes, and a third of that
+# simplification; the file keeps 3 decimals for the validator. Neighbours share their border
+# vertices and a vertex rounds the same way in both, so no gap or overlap opens between them.
+WEB_DECIMALS = 2
+_SPOT = re.compile(r"\[(\S+) (\S+)\]")
+
+
+def web_outlines(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
+    """The country shapes as the map draws them: rounded where far from Korea, and valid.
+
+    Rounding can pinch a thin cape or collapse an islet (an invalid polygon, drawn as a spike).
+    The vertices around such a spot keep their 3 decimals, in every country that has them, and
+    the shapes are rounded again until all are valid, the circle kept growing where a spot
+    persists (a long edge crossing it); the shapes as shipped if that never settles.
+    """
+    west, south, east, north = region.FULL_DETAIL
+    spots: list[list[float]] = []  # longitude, latitude, radius in degrees
+
+    def round_far(coords: np.ndarray) -> np.ndarray:
+        lon, lat = coords[:, 0], coords[:, 1]
+        far = (lon < west) | (lon > east) | (lat < south) | (lat > north)
+        for x, y, radius in spots:
+            far &= np.maximum(np.abs(lon - x), np.abs(lat - y)) > radius
+        rounded = coords.copy()
+        rounded[far] = np.round(coords[far], WEB_DECIMALS)
+        return rounded
+
+    for _ in range(30):
+        rounded = [shapely.transform(shape, round_far) for shape in shapes]
+        found = [_SPOT.search(shapely.is_valid_reason(shape)) for shape in rounded
+                 if not shape.is_valid]
+        if not found:
+            return rounded
+        for spot in found:
+            x, y = float(spot[1]), float(spot[2])
+            known = next((s for s in spots if abs(s[0] - x) + abs(s[1] - y) < 1e-9), None)
+            if known:
+                known[2] *= 2
+            else:
+                spots.append([x, y, 0.02])
+    return list(shapes)
 
 
 def _country_label(name: str, role: str | None) -> str:

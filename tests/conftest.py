@@ -8,11 +8,16 @@ four crossings, the DMZ, the MDL and the NLL, six described countries and a few 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -69,6 +74,27 @@ def live_server():
     thread.join(timeout=5)
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test's output is for the tests
+        pass
+
+
+@contextmanager
+def static_server(folder: Path) -> Iterator[int]:
+    """A folder served by Python's http.server on a free port of 127.0.0.1, as a plain static
+    server (a school's) would serve the export; yields the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, name="static-server", daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 # -- Playwright ---------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
@@ -80,6 +106,42 @@ def browser_type_launch_args(browser_type_launch_args):
 def base_url(live_server):
     """pytest-playwright resolves page.goto("/…") against this."""
     return live_server.url
+
+
+@dataclass
+class Guard:
+    foreign: list[str] = field(default_factory=list)  # requests that would have left the site
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
+
+
+@pytest.fixture
+def local_files() -> list[str]:
+    """file:// prefixes a page may load; a module that opens the export from disk overrides it."""
+    return []
+
+
+@pytest.fixture
+def guard(page, local_files) -> Guard:
+    """For every browser test (`pytestmark = pytest.mark.usefixtures("guard")`): a request to
+    anywhere but the site (127.0.0.1, and `local_files`) is aborted and recorded, console errors
+    and uncaught exceptions are collected, and the test fails if there are any."""
+    seen = Guard()
+
+    def route(handler_route):
+        url = handler_route.request.url
+        if urlsplit(url).hostname == "127.0.0.1" or any(map(url.startswith, local_files)):
+            handler_route.continue_()
+        else:
+            seen.foreign.append(url)
+            handler_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: message.type == "error" and seen.errors.append(
+        message.text))
+    page.on("pageerror", lambda error: seen.errors.append(f"uncaught: {error}"))
+    yield seen
+    assert seen.foreign == [], "requests left the site"
+    assert seen.errors == [], "the console has errors"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,7 +4,10 @@ Configuration (a mapping passed to create_app overrides the defaults):
 
 - `MAPAPP_DATA`: the routes.geojson to serve (default: $MAPAPP_DATA, else the project's data);
 - `MAPAPP_WATCH`: reload the data when its files change, keeping the last good version while
-  they have problems (default: on when the app runs in debug mode).
+  they have problems (default: on when the app runs in debug mode);
+- `MAPAPP_PUBLIC_URL`: the site's public address, for embed codes and the handouts' QR codes
+  (default: $MAPAPP_PUBLIC_URL, else the address each request came to; "" for none, as in a
+  static export made without one).
 
 Unusable data raises at start-up (mapapp.web.site.LoadError), so a server never starts with
 nothing to show; `mapapp serve` turns that into one line and exit code 2.
@@ -20,7 +23,7 @@ import xstatic.pkg.leaflet
 from flask import Blueprint, Flask
 
 from mapapp import paths
-from mapapp.web import api, pages, security
+from mapapp.web import api, caching, educators, pages, security
 from mapapp.web.site import Site
 
 # Leaflet straight from the XStatic package: the same bytes folium would fetch from a CDN.
@@ -34,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         MAPAPP_DATA=os.environ.get("MAPAPP_DATA") or str(paths.default_data_path()),
         MAPAPP_WATCH=None,
+        MAPAPP_PUBLIC_URL=os.environ.get("MAPAPP_PUBLIC_URL") or None,
     )
     app.config.from_mapping(config or {})
     watch = app.config["MAPAPP_WATCH"]
@@ -42,5 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(leaflet)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(educators.bp)
     security.init_app(app)
+    caching.init_app(app)
     return app

@@ -2,20 +2,24 @@
 
 Layers are RFC 7946: WGS84 longitude/latitude, no `crs` member, exterior rings
 counter-clockwise. Countries carry the base map's shape, so a tool gets whole polygons. Each
-payload is serialised once per data version.
+payload is serialised and compressed once per data version (mapapp.web.caching).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import shapely
 from flask import Blueprint, Response, abort, url_for
 from shapely.geometry import mapping
 
+from mapapp import paths
 from mapapp.contract import Source
 from mapapp.model import Atlas, Place, Route
+from mapapp.web.caching import REVALIDATE, Payload, respond
+from mapapp.web.security import echo
 from mapapp.web.site import current_state
 
 bp = Blueprint("api", __name__)
@@ -107,18 +111,30 @@ def routes() -> Response:
                                   for stage in route.narrative.stages]}
                       for route in state.atlas.routes])
 
-    return _respond(state.cached("api.routes", build), "application/json")
+    return respond(state.cached("api.routes", lambda: Payload.of(build(), "application/json")),
+                   REVALIDATE)
 
 
 @bp.get("/api/layers/<layer>.geojson")
 def layer(layer: str) -> Response:
     if layer not in LAYERS:
-        abort(404, f"There is no layer called “{layer}”: the layers are "
+        abort(404, f"There is no layer called “{echo(layer)}”: the layers are "
                    f"{', '.join(LAYERS)}.")
     state = current_state()
-    body = state.cached(("api.layer", layer), lambda: _json(
-        {"type": "FeatureCollection", "features": LAYERS[layer](state.atlas)}))
-    return _respond(body, GEOJSON)
+    payload = state.cached(("api.layer", layer), lambda: Payload.of(_json(
+        {"type": "FeatureCollection", "features": LAYERS[layer](state.atlas)}), GEOJSON))
+    return respond(payload, REVALIDATE)
+
+
+@cache
+def _openapi() -> bytes:
+    return paths.openapi_path().read_bytes()
+
+
+@bp.get("/api/openapi.yaml")
+def openapi() -> Response:
+    """docs/openapi.yaml: what tests/test_openapi.py holds the app to."""
+    return _respond(_openapi(), "application/yaml")
 
 
 @bp.get("/healthz")

@@ -1,15 +1,15 @@
 """The pages: the map with its routes and stories, statistics, about, and the error pages.
 
 Every page is rendered once per data version and then served from the State's cache; so are the
-map's script and the chart. Both are addressed by a digest of their content, so browsers may keep
-them forever and a new version gets a new address.
+map's script and the chart, with their compressed forms and ETags (mapapp.web.caching). The script
+and the chart are addressed by a digest of their content, so browsers may keep them forever and a
+new version gets a new address.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from markupsafe import Markup
@@ -18,30 +18,17 @@ from werkzeug.exceptions import HTTPException, NotFound
 from mapapp import charts, mapbuilder
 from mapapp.model import Atlas, Route
 from mapapp.narrative import render_markdown
-from mapapp.web.security import IMAGE_POLICY
+from mapapp.validation.schema import url_problem
+from mapapp.web.caching import FOREVER, REVALIDATE, Payload, respond
+from mapapp.web.security import IMAGE_POLICY, echo
 from mapapp.web.site import State, current_state
+from mapapp.web.urls import PUBLIC_BASE, page_relative, site_url, with_public_base
 
 bp = Blueprint("pages", __name__)
 
 SITE_NAME = "Escape routes from North Korea"
 SITE_DESCRIPTION = ("An interactive, sourced map of the routes North Koreans take to escape, "
                     "each told stage by stage: where, how long, what it risks.")
-FOREVER = "public, max-age=31536000, immutable"
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file built from the data, served from memory under a digest of its content."""
-
-    body: bytes
-    digest: str
-    mimetype: str
-
-    @classmethod
-    def of(cls, text: str, mimetype: str) -> Asset:
-        body = text.encode("utf-8")
-        return cls(body, hashlib.sha256(body).hexdigest()[:16], mimetype)
-
 
 def map_parts(state: State) -> mapbuilder.MapParts:
     return state.cached("map", lambda: mapbuilder.build_map(
@@ -49,40 +36,81 @@ def map_parts(state: State) -> mapbuilder.MapParts:
         url_for("leaflet.static", filename="leaflet.css")))
 
 
-def map_script(state: State) -> Asset:
-    return state.cached("map.js", lambda: Asset.of(map_parts(state).script,
-                                                   "text/javascript"))
+def map_script(state: State) -> Payload:
+    return state.cached("map.js", lambda: Payload.of(map_parts(state).script.encode("utf-8"),
+                                                     "text/javascript"))
 
 
-def chart(state: State) -> Asset | None:
-    def build() -> Asset | None:
+def chart(state: State) -> Payload | None:
+    def build() -> Payload | None:
         svg = charts.arrivals_svg(state.atlas.figures)
-        return Asset.of(svg, "image/svg+xml") if svg else None
+        return Payload.of(svg.encode("utf-8"), "image/svg+xml") if svg else None
 
     return state.cached("chart", build)
 
 
-def _cached_page(build: Callable[[State], str]) -> Response:
-    """The page at this address, rendered on the first request for this data version."""
+def cached_page(build: Callable[[State], str], variant: tuple = ()) -> Response:
+    """The page at this address (and `variant`: what else it depends on, from a small set),
+    rendered on the first request for this data version."""
     state = current_state()
-    html = state.cached(("page", request.path), lambda: build(state))
-    response = Response(html, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    page = state.cached(("page", request.path, *variant), lambda: _page(build(state)))
+    if isinstance(page, str):
+        environ = request.environ
+        return respond(_hosted(page, environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+                               environ.get("SCRIPT_NAME", "")), REVALIDATE)
+    return respond(page, REVALIDATE)
 
 
-def _serve(asset: Asset | None, digest: str) -> Response:
+def _page(html: str) -> Payload | str:
+    """The page ready to serve, or its HTML when it names the host the request came to (an embed
+    code, where no public address is configured)."""
+    return html if PUBLIC_BASE in html else Payload.of(html.encode("utf-8"), "text/html")
+
+
+@lru_cache(maxsize=32)
+def _hosted(html: str, *address: str | None) -> Payload:
+    """A page with this request's address filled in, compressed once per address (`address`:
+    scheme, Host header and script root, what request.url_root is made of). A site is reached
+    under a handful (localhost, its LAN address); one that a client makes up costs one page's
+    gzip (never a brotli run) and pushes out the oldest, so memory stays bounded."""
+    return Payload.of(with_public_base(html).encode("utf-8"), "text/html", brotli_later=False)
+
+
+def _serve(asset: Payload | None, digest: str) -> Response:
     if asset is None or digest != asset.digest:
         abort(404)
-    response = Response(asset.body, mimetype=asset.mimetype)
-    response.headers["Cache-Control"] = FOREVER
-    return response
+    return respond(asset, FOREVER)
 
 
 @bp.app_template_filter("render_markdown")
 def render_markdown_filter(text: str) -> Markup:
     """The one place where data becomes trusted HTML: through the sanitiser."""
     return Markup(render_markdown(text))
+
+
+@bp.app_template_filter("http_url")
+def http_url_filter(url: str) -> str | None:
+    """The address if it is http(s), else None: the validator already refuses other schemes; this
+    keeps a `javascript:` link out of a page even if an Atlas were ever built around it."""
+    return url if isinstance(url, str) and url_problem(url) is None else None
+
+
+@bp.app_template_filter("page_relative")
+def page_relative_filter(url: str) -> str:
+    """For URLs built in Python (folium's asset links): relative in the static export."""
+    return page_relative(url)
+
+
+@bp.app_template_global("role_label")
+def role_label(role: str | None) -> str:
+    """A country's role in words, as the map's tooltips and legend say it."""
+    return mapbuilder.ROLE_LABELS.get(role, "")
+
+
+@bp.app_template_filter("country_name")
+def country_name_filter(iso3: str) -> str:
+    country = current_state().atlas.country(iso3)
+    return country.name if country else iso3
 
 
 @bp.app_template_filter("period")
@@ -97,27 +125,31 @@ def site_context() -> dict:
             "state": current_state()}
 
 
+def map_context(state: State) -> dict:
+    """What templates/_map_assets.html and _map_scripts.html need to draw the map."""
+    return {"map": map_parts(state),
+            "map_script_url": site_url("pages.map_script_file", digest=map_script(state).digest)}
+
+
 def _map_page(state: State, route: Route | None) -> str:
     atlas = state.atlas
-    parts = map_parts(state)
     return render_template(
-        "index.html", atlas=atlas, route=route, map=parts,
-        map_script_url=url_for("pages.map_script_file", digest=map_script(state).digest),
+        "index.html", atlas=atlas, route=route, **map_context(state),
         cumulative=(atlas.series("cumulative") or (None,))[-1],
     )
 
 
 @bp.get("/")
 def index() -> Response:
-    return _cached_page(lambda state: _map_page(state, None))
+    return cached_page(lambda state: _map_page(state, None))
 
 
 @bp.get("/routes/<route_id>")
 def route(route_id: str) -> Response:
     chosen = current_state().atlas.route(route_id)
     if chosen is None:
-        raise NotFound(f"There is no route called “{route_id}”.")
-    return _cached_page(lambda state: _map_page(state, chosen))
+        raise NotFound(f"There is no route called “{echo(route_id)}”.")
+    return cached_page(lambda state: _map_page(state, chosen))
 
 
 @bp.get("/statistics")
@@ -129,16 +161,16 @@ def statistics() -> Response:
         return render_template(
             "statistics.html", arrivals=arrivals, others=charts.other_figures(figures),
             sources=charts.sources(figures), labels=charts.SERIES_LABELS,
-            chart_url=url_for("pages.chart_file", digest=image.digest) if image else None,
+            chart_url=site_url("pages.chart_file", digest=image.digest) if image else None,
             chart_size=charts.CHART_PIXELS,
             chart_description=charts.describe_arrivals(arrivals) if arrivals else "")
 
-    return _cached_page(build)
+    return cached_page(build)
 
 
 @bp.get("/about")
 def about() -> Response:
-    return _cached_page(lambda state: render_template(
+    return cached_page(lambda state: render_template(
         "about.html", sources=all_sources(state.atlas),
         crossing_radius_km=mapbuilder.CROSSING_RADIUS_M // 1000,
         max_zoom=mapbuilder.MAX_ZOOM))

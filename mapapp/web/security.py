@@ -7,6 +7,8 @@ needs another policy (the SVG chart, whose matplotlib styles are inline) sets it
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -20,6 +22,10 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
+# For /embed/<id>, made to be framed by class pages and learning platforms anywhere.
+FRAMEABLE_POLICY = "; ".join([*(directive for directive in CONTENT_SECURITY_POLICY.split("; ")
+                                 if not directive.startswith("frame-ancestors")),
+                               "frame-ancestors *"])
 # For an SVG image: its own inline styles, nothing else.
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -30,11 +36,25 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def echo(text: str, limit: int = 60) -> str:
+    """Visitor input an error page repeats ("no route called …"): short and printable, so a 100 kB
+    or control-character address comes back as a harmless stub. Escaping is the template's job."""
+    text = _UNPRINTABLE.sub("\ufffd", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 def init_app(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        frameable = response.headers["Content-Security-Policy"] == FRAMEABLE_POLICY
         for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+            if not (frameable and name == "X-Frame-Options"):  # it would forbid the framing
+                response.headers.setdefault(name, value)
+        # Whatever did not choose (error pages, 405s) is revalidated, never kept on a guess:
+        # a 404 for a route added tomorrow must not stick in a browser.
+        response.headers.setdefault("Cache-Control", "no-cache")
         return response

@@ -1,14 +1,13 @@
 """The site in Chromium (pytest-playwright's `page`, against `live_server`).
 
-Every test runs with a guard: any request that would leave 127.0.0.1 is aborted and recorded,
-console errors and uncaught exceptions are collected, and the test fails if there are any.
-Motion is reduced, so the map jumps instead of flying and positions can be checked at once.
+Every test runs under the guard of conftest.py: no request leaves 127.0.0.1 and the console
+stays free of errors. Motion is reduced, so the map jumps instead of flying and
+positions can be checked at once.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from conftest import SITE_DATA
@@ -18,32 +17,13 @@ from mapapp.model import load_atlas
 
 ATLAS = load_atlas(SITE_DATA)
 ROUTES = [route.id for route in ATLAS.routes]
+pytestmark = pytest.mark.usefixtures("guard")
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "reduced_motion": "reduce",
             "viewport": {"width": 1440, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def guard(page: Page):
-    """Abort and record requests to anywhere but 127.0.0.1; collect console errors."""
-    foreign, errors = [], []
-
-    def route(handler_route):
-        if urlsplit(handler_route.request.url).hostname == "127.0.0.1":
-            handler_route.continue_()
-        else:
-            foreign.append(handler_route.request.url)
-            handler_route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    yield
-    assert foreign == [], "requests left the site"
-    assert errors == [], "the console has errors"
 
 
 def open_page(page: Page, path: str = "/") -> None:

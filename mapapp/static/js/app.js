@@ -6,36 +6,60 @@
  * the choice) and turns the stages into steps whose previous/next buttons fly the map to each
  * stage's place.
  *
- * It finds the map and the route layers through the JSON configuration the server writes into the
- * page (#map-config): the names of the global variables folium's script declares, each route's
- * bounds and each stage's place.
+ * It moves the map through static/js/mapview.js. In the static export, whose addresses are
+ * relative, a route in another folder (from index.html to routes/<id>.html) is loaded as a page,
+ * and so is every route when the export is opened from a file (no pushState there).
  */
 (function () {
   "use strict";
 
-  var configNode = document.getElementById("map-config");
-  if (!configNode) {
+  var config = window.mapapp && window.mapapp.pageConfig();
+  if (!config) {
     return;
   }
-  var config = JSON.parse(configNode.textContent);
-  var map = window[config.map] || null;
-  var reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  var view = window.mapapp.mapView(config);
+  var reducedMotion = view.reducedMotion;
+  var moveTo = view.moveTo;
   var narrow = window.matchMedia("(max-width: 759px)");
-  var PADDING = [28, 28];
 
   var stories = {}; // route id ("" for the welcome text) -> <article>
   document.querySelectorAll(".story").forEach(function (article) {
     stories[article.dataset.route || ""] = article;
   });
   var paths = {}; // route id ("" for the page without a route) -> address path
+  var relative = false; // addresses relative to the page: the static export
   document.querySelectorAll("a[data-route]").forEach(function (link) {
     paths[link.dataset.route] = new URL(link.href).pathname;
+    relative = relative || !/^(\/|[a-z][a-z0-9+.-]*:)/i.test(link.getAttribute("href"));
   });
-  var current = { route: null, stage: -1 };
 
-  function routeLayer(id) {
-    var entry = config.routes[id];
-    return entry ? window[entry.layer] : undefined;
+  function folder(path) {
+    return path.slice(0, path.lastIndexOf("/") + 1);
+  }
+
+  /* pushState, or false where the browser refuses it (a file:// page may not change its path). */
+  function pushed(id) {
+    try {
+      history.pushState({ route: id }, "", paths[id]);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  var current = { route: null, stage: -1 };
+  var ready = false; // set once the page's own route is shown: only later changes are announced
+  var announcer = document.getElementById("story-announcer");
+
+  /* Say in the live region what the panel now shows (the panel itself is too long to read). */
+  function announce(article, id) {
+    if (!announcer) {
+      return;
+    }
+    var status = article.querySelector(".step-status");
+    announcer.textContent = id
+      ? article.querySelector("h2").textContent + ". " + (status ? status.textContent : "")
+      : "All routes.";
   }
 
   function routeAt(pathname) {
@@ -45,62 +69,17 @@
     return found.length ? found[0] : "";
   }
 
-  /* Fly (or jump, when the reader prefers less motion) to bounds or to a point. */
-  function moveTo(view, animate) {
-    if (!map) {
-      return;
-    }
-    var fly = animate && !reducedMotion.matches;
-    if (view.bounds) {
-      if (fly) {
-        map.flyToBounds(view.bounds, { padding: PADDING, duration: 1.1 });
-      } else {
-        map.fitBounds(view.bounds, { padding: PADDING, animate: false });
-      }
-    } else if (fly) {
-      map.flyTo(view.center, config.stageZoom, { duration: 1.1 });
-    } else {
-      map.setView(view.center, config.stageZoom, { animate: false });
-    }
-  }
-
-  /* The chosen route drawn wider and on top, the others faded; all as drawn when none is. */
-  function highlight(id) {
-    Object.keys(config.routes).forEach(function (other) {
-      var layer = routeLayer(other);
-      if (!layer) {
-        return;
-      }
-      layer.eachLayer(function (leg) {
-        layer.resetStyle(leg);
-        if (id && other === id) {
-          leg.setStyle({ weight: leg.options.weight + 2, opacity: 1 });
-        } else if (id) {
-          leg.setStyle({ opacity: 0.25 });
-        }
-        var path = leg.getElement && leg.getElement();
-        if (path) {
-          path.classList.toggle("route-selected", Boolean(id) && other === id);
-          path.classList.toggle("route-dimmed", Boolean(id) && other !== id);
-        }
-      });
-      if (other === id) {
-        layer.bringToFront();
-      }
-    });
-  }
-
   /* Overview (index -1) or one stage of the open story. */
   function showStage(article, index, animate) {
     var stages = article.querySelectorAll(".stage");
     var id = article.dataset.route;
     var stepping = index >= 0;
     current.stage = index;
-    article.querySelectorAll(".story-overview, .story-closing, .stages-heading").forEach(
-      function (part) {
-        part.hidden = stepping;
-      }
-    );
+    article.querySelectorAll(".story-overview, .story-closing").forEach(function (part) {
+      part.hidden = stepping;
+    });
+    // Kept for screen readers while stepping, so that the stage's h4 follows an h3.
+    article.querySelector(".stages-heading").classList.toggle("visually-hidden", stepping);
     article.querySelector(".stages").classList.toggle("is-collapsed", !stepping);
     stages.forEach(function (stage, i) {
       stage.hidden = stepping && i !== index;
@@ -108,10 +87,18 @@
     article.querySelector(".step-status").textContent = stepping
       ? "Stage " + (index + 1) + " of " + stages.length + ": " + stages[index].dataset.title
       : "Overview · " + stages.length + (stages.length === 1 ? " stage" : " stages");
-    article.querySelector(".step-prev").disabled = !stepping;
-    article.querySelector(".step-next").disabled = index >= stages.length - 1;
-    moveTo(stepping ? config.routes[id].stages[index] : { bounds: config.routes[id].bounds },
-           animate);
+    var previous = article.querySelector(".step-prev");
+    var next = article.querySelector(".step-next");
+    var focused = document.activeElement;
+    previous.disabled = !stepping;
+    next.disabled = index >= stages.length - 1;
+    // A button disabled under the keyboard's focus would drop it to the top of the page.
+    if (focused === next && next.disabled) {
+      previous.focus();
+    } else if (focused === previous && previous.disabled) {
+      next.focus();
+    }
+    moveTo(view.viewOf(id, index), animate);
   }
 
   /* Show a route's story (or the welcome text for ""), highlight it, move the map to it. */
@@ -133,14 +120,22 @@
     });
     var article = stories[id];
     document.title = article.dataset.title;
-    highlight(id);
+    view.highlight(id);
     if (id) {
       showStage(article, -1, options.animate);
     } else {
       moveTo({ bounds: config.overview }, options.animate);
     }
     if (options.push && changed && paths[id] !== undefined) {
-      history.pushState({ route: id }, "", paths[id]);
+      // In the export, the page's relative addresses would point elsewhere from another folder:
+      // load the route's own page then, and where the browser refuses pushState (file://).
+      if ((relative && folder(paths[id]) !== folder(location.pathname)) || !pushed(id)) {
+        location.assign(paths[id]);
+        return;
+      }
+    }
+    if (changed && ready) {
+      announce(article, id);
     }
     if (options.focus) {
       var heading = article.querySelector("h2");
@@ -185,7 +180,7 @@
   });
 
   Object.keys(config.routes).forEach(function (id) {
-    var layer = routeLayer(id);
+    var layer = view.routeLayer(id);
     if (layer) {
       layer.on("click", function () {
         choose(id, { push: true, focus: true, animate: true });
@@ -196,19 +191,13 @@
   document.querySelectorAll(".stepper").forEach(function (stepper) {
     stepper.hidden = false;
   });
-  var status = document.querySelector(".map-status");
-  if (status) {
-    if (map) {
-      status.hidden = true;
-    } else {
-      status.textContent = "The map could not be drawn. Every route and its story can still be read from the list.";
-    }
-  }
+  window.mapapp.settleStatus(view, "Every route and its story can still be read from the list.");
 
   // The server has already rendered the page's own route: set up the rest, and the map's first
   // view, without animation.
   var initial = routeAt(location.pathname);
   history.replaceState({ route: initial }, "", location.href);
   choose(initial, { push: false, focus: false, animate: false });
+  ready = true;
   document.documentElement.classList.add("js-ready");
 })();

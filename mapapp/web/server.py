@@ -1,0 +1,47 @@
+"""waitress as `mapapp serve` runs it, with the site's security headers on waitress's own answers.
+
+waitress refuses some requests before the app sees them (a malformed request line, non-ASCII
+bytes in it, headers over its limit, a body it cannot read) and answers them itself in plain
+text. Those answers get the same headers as the app's (mapapp.web.security), so that no response
+leaves the server without them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import waitress
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+
+from mapapp.web.security import CONTENT_SECURITY_POLICY, HEADERS
+
+
+class _HeadedErrorTask(ErrorTask):
+    def execute(self) -> None:
+        self.response_headers.extend([("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+                                      ("Cache-Control", "no-store"), *HEADERS.items()])
+        super().execute()
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _HeadedErrorTask
+
+
+def create_server(app: Any, **settings: Any):
+    """waitress.create_server, with our error answers (same settings: host, port, threads…)."""
+    server = waitress.create_server(app, **settings)
+    # One listening socket is one server; several (`listen=`) are dispatched from its map.
+    listeners = [server] if hasattr(server, "channel_class") else list(server.map.values())
+    for listener in listeners:
+        listener.channel_class = _Channel
+    return server
+
+
+def serve(app: Any, **settings: Any) -> None:
+    """What waitress.serve does, with create_server above."""
+    logging.basicConfig()
+    server = create_server(app, **settings)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()

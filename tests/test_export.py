@@ -1,0 +1,193 @@
+"""`mapapp export OUTDIR`: what it writes, that the files are the served pages with relative
+links, and the command's contract (progress, refusing a folder that is not its own, --force,
+exit codes). Opening the export in Chromium is tests/browser/test_static_export.py.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from conftest import SITE_DATA
+from test_web import Tags
+
+from mapapp.cli import cli
+from mapapp.export import MARKER, html_names
+from mapapp.model import load_atlas
+from mapapp.web import create_app
+
+ATLAS = load_atlas(SITE_DATA)
+ROUTE_IDS = [route.id for route in ATLAS.routes]
+# Exported file -> the address the site serves it at.
+PAGES = {"index.html": "/", "about.html": "/about", "statistics.html": "/statistics",
+         "present.html": "/present",
+         **{f"{folder}/{route_id}.html": f"/{folder}/{route_id}" for route_id in ROUTE_IDS
+            for folder in ("routes", "present", "print", "embed")}}
+
+
+def export(outdir: Path, *options: str):
+    return CliRunner().invoke(cli, ["export", str(outdir), "--data", str(SITE_DATA), *options])
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    outdir = tmp_path_factory.mktemp("export") / "site"
+    result = export(outdir)
+    assert result.exit_code == 0, result.output
+    return outdir
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The site as served, without a public address (as the export is made here)."""
+    return create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL": ""}).test_client()
+
+
+class Text(HTMLParser):
+    """A page's text, whitespace collapsed: what a reader gets, whatever the addresses."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.parts: list[str] = []
+        self.feed(html)
+        self.text = " ".join(" ".join(self.parts).split())
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def test_every_page_layer_and_asset_is_written(exported):
+    files = {path.relative_to(exported).as_posix() for path in exported.rglob("*")
+             if path.is_file()}
+    assert set(PAGES) <= files
+    assert {f"api/layers/{layer}.geojson" for layer in ("routes", "crossings", "countries",
+                                                        "dmz")} <= files
+    assert {"api/routes.json", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+            "vendor/leaflet/images/layers.png", "static/css/site.css", "static/js/app.js",
+            "static/js/mapview.js", "static/js/present.js", MARKER} <= files
+    assert len([f for f in files if re.fullmatch(r"map/[0-9a-f]{16}\.js", f)]) == 1
+    assert len([f for f in files if re.fullmatch(r"charts/arrivals-[0-9a-f]{16}\.svg", f)]) == 1
+    assert not [f for f in files if f.endswith(".map") or "leaflet-src" in f], "unused files"
+    assert all("." in posixpath.basename(f) for f in files), "every file has an extension"
+    assert json.loads((exported / MARKER).read_text())["files"] == sorted(files - {MARKER})
+
+
+@pytest.mark.parametrize(("name", "url"), PAGES.items())
+def test_exported_pages_are_the_served_pages(exported, served, name, url):
+    page = served.get(url)
+    assert page.status_code == 200
+    assert Text((exported / name).read_text()).text == Text(page.get_data(as_text=True)).text
+
+
+def test_exported_data_is_the_served_data(exported, served):
+    for layer in ("routes", "crossings", "countries", "dmz"):
+        path = f"api/layers/{layer}.geojson"
+        assert (exported / path).read_bytes() == served.get(f"/{path}").data
+    exported_routes = json.loads((exported / "api/routes.json").read_text())
+    served_routes = served.get("/api/routes.json").get_json()
+    assert [r.pop("url") for r in exported_routes] == [f"/routes/{i}.html" for i in ROUTE_IDS]
+    assert [r.pop("url") for r in served_routes] == [f"/routes/{i}" for i in ROUTE_IDS]
+    assert exported_routes == served_routes
+    [script] = (exported / "map").iterdir()
+    served_url = re.search(r'src="(/map/[0-9a-f]+\.js)"', served.get("/").get_data(as_text=True))
+    assert uuids_out(script.read_text()) == uuids_out(served.get(served_url[1]).get_data(
+        as_text=True))
+
+
+def uuids_out(script: str) -> str:
+    """folium names its circles and layer control with random ids: a map built twice differs."""
+    return re.sub(r"_[0-9a-f]{32}(?=\b|_)", "_id", script)
+
+
+def local_links(html: str) -> list[str]:
+    tags = Tags(html)
+    return [value for _, attrs in tags.tags for key, value in attrs.items()
+            if key in ("href", "src") and value and not urlsplit(value).scheme
+            and not value.startswith("#")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_link_is_relative_and_names_an_exported_file(exported, name):
+    links = local_links((exported / name).read_text())
+    assert links, "the page links to something"
+    for link in links:
+        assert not link.startswith("/"), f"{name}: {link} is absolute"
+        target = urlsplit(link).path
+        path = (exported / name).parent / target if target else exported / name
+        assert path.resolve().is_file(), f"{name}: {link} names no exported file"
+
+
+def test_the_command_shows_progress_and_a_summary(tmp_path):
+    result = export(tmp_path / "new" / "site")
+    assert result.exit_code == 0
+    assert "Exporting" in result.output
+    assert re.search(r"Wrote \d+ files \(\d+\.\d MB\) to .*site in \d+\.\d s", result.output)
+
+
+def test_a_folder_it_did_not_make_is_refused_unless_forced(tmp_path):
+    (tmp_path / "notes.txt").write_text("a teacher's notes")
+    result = export(tmp_path)
+    assert result.exit_code == 2
+    assert "is not empty and was not made by `mapapp export`" in result.output
+    assert "--force" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"], "nothing written"
+
+    result = export(tmp_path, "--force")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "notes.txt").read_text() == "a teacher's notes"
+    assert (tmp_path / "index.html").is_file() and (tmp_path / MARKER).is_file()
+
+
+def test_exporting_again_replaces_its_own_files_and_nothing_else(tmp_path):
+    assert export(tmp_path).exit_code == 0
+    marker = json.loads((tmp_path / MARKER).read_text())
+    (tmp_path / "routes" / "gone-route.html").write_text("an earlier export's route")
+    (tmp_path / "routes" / "notes.txt").write_text("not the export's")
+    (tmp_path.parent / "outside.html").write_text("not in the folder")
+    marker["files"] += ["routes/gone-route.html", "../outside.html"]
+    (tmp_path / MARKER).write_text(json.dumps(marker))
+
+    result = export(tmp_path)  # no --force: the folder is its own
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "routes" / "gone-route.html").exists()
+    assert (tmp_path / "routes" / "notes.txt").exists()
+    assert (tmp_path.parent / "outside.html").exists()
+    assert "routes/gone-route.html" not in json.loads((tmp_path / MARKER).read_text())["files"]
+
+
+def test_a_file_for_a_folder_and_unusable_data_exit_2(tmp_path, site_copy):
+    (tmp_path / "file").write_text("")
+    result = export(tmp_path / "file")
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+
+    site_copy.write_text("{ not json")
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "out"), "--data", str(site_copy)])
+    assert result.exit_code == 2
+    assert result.output.startswith("mapapp: cannot export") and result.output.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_public_address_gives_the_export_its_qr_codes_and_embed_codes(tmp_path):
+    assert export(tmp_path, "--public-url", "https://school.example/map/").exit_code == 0
+    handout = (tmp_path / "print" / "southern-route.html").read_text()
+    assert 'class="qr-code"' in handout
+    assert "https://school.example/map/routes/southern-route.html" in handout
+    route = (tmp_path / "routes" / "southern-route.html").read_text()
+    assert "src=&#34;https://school.example/map/embed/southern-route.html&#34;" in route
+
+
+def test_pages_get_html_names_and_files_keep_theirs():
+    app = create_app({"MAPAPP_DATA": str(SITE_DATA)})
+    renamed = {rule.endpoint: rule.rule for rule in html_names(app.url_map).iter_rules()}
+    assert renamed["pages.index"] == "/index.html"
+    assert renamed["pages.route"] == "/routes/<route_id>.html"
+    assert renamed["educators.handout"] == "/print/<route_id>.html"
+    assert renamed["api.layer"] == "/api/layers/<layer>.geojson"
+    assert renamed["static"] == "/static/<path:filename>"
+    assert renamed["pages.map_script_file"] == "/map/<digest>.js"
