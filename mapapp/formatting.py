@@ -117,7 +117,7 @@ def _oriented(rings):
     for index, ring in enumerate(rings):
         try:
             line = shapely.LinearRing([p[:2] for p in ring])
-        except (TypeError, ValueError, IndexError, shapely.errors.ShapelyError):
+        except (TypeError, ValueError, IndexError, OverflowError, shapely.errors.ShapelyError):
             result.append(ring)
             continue
         ccw = line.is_ccw

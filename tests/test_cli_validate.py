@@ -166,3 +166,16 @@ def test_format_refuses_what_is_not_json_and_changes_nothing(tmp_path, content, 
 def test_shipped_data_is_in_canonical_form():
     result = run("format", "--check", str(PROJECT_DATA))
     assert result.returncode == 0, result.stderr
+
+
+def test_format_leaves_a_ring_of_huge_integers_as_it_is(tmp_path):
+    """Found by the long property run: integers too large for a float in a polygon ring."""
+    path = tmp_path / "routes.geojson"
+    huge = "1" + "0" * 400
+    path.write_text('{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", '
+                    f'"coordinates": [[[0, 0], [{huge}, 0], [0, 1], [0, 0]]]}}}}')
+    result = CliRunner().invoke(cli, ["format", str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0
+    assert huge in path.read_text()
+    assert CliRunner().invoke(cli, ["format", "--check", str(path)]).exit_code == 0
