@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from mapapp import paths
+
+if TYPE_CHECKING:  # imported when a map is loaded: `mapapp validate` does without it
+    import geopandas as gpd
 
 BASEMAP_PATH = paths.data_dir() / "basemap" / "countries.geojson"
 REBUILD_HINT = "rebuild it with scripts/build_basemap.py"
@@ -35,6 +37,8 @@ def load_basemap(path: str | Path | None = None) -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -1,12 +1,18 @@
-"""The data contract of docs/data-format.md as data: layers, their properties, allowed values.
+"""The data contract of docs/data-format.md as data: layers, their properties, allowed values,
+and the rules every source and address follows.
 
-The schema check, the formatter's key order and the model all read it from here.
+The schema check, the parsers of narratives and statistics, the formatter's key order, the model
+and the pages all read it from here: it imports nothing of the package, so nothing runs in a
+circle through it.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -15,7 +21,8 @@ ROLES = ("origin", "transit", "refuge", "destination")
 MODES = ("land", "sea", "air")
 DMZ_KINDS = {"zone": ("Polygon",), "mdl": ("LineString", "MultiLineString"),
              "nll": ("LineString", "MultiLineString")}
-SOURCE_KEYS = ("title", "publisher", "year", "url")
+SOURCE_KEYS = ("title", "publisher", "year", "url", "via")
+REQUIRED_SOURCE_KEYS = SOURCE_KEYS[:4]
 FIRST_SOURCE_YEAR = 1945
 MAX_DECIMALS = 2
 
@@ -46,12 +53,15 @@ FEATURE_KEYS = ("type", "id", "properties", "geometry")
 
 @dataclass(frozen=True)
 class Source:
-    """A public source: every route, crossing, country, stage and figure cites at least one."""
+    """A public source: every route, crossing, country, stage and figure cites at least one.
+    `url` is the original publication; `via` the copy where it was read, when the original is
+    gone or paywalled (shown as "read at")."""
 
     title: str
     publisher: str
     year: int
     url: str
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,3 +72,109 @@ class Issue:
     message: str
     hint: str
     check: str = "schema"
+
+
+# -- sources and addresses ------------------------------------------------------------------------
+# Hosts that republish other outlets' work (reposts, aggregators, personal blogs): a source's `url`
+# is the original publication, so an address on one of these belongs in `via`. Why each is here:
+MIRROR_HOSTS = {
+    "blogspot.com": "personal blogs that repost articles",
+    "worldsecuritynetwork.com": "reposts Asia Times and other outlets' articles",
+    "refugee.ru": "a charity's site that reposts press articles",
+    "oneindia.com": "syndicates wire copy (Reuters, AFP)",
+    "devdiscourse.com": "syndicates wire copy (Reuters)",
+    "nkeconwatch.com": "a blog that quotes other outlets' reports",
+    "econlib.org": "a blog that quotes books and articles",
+    "daijiworld.com": "syndicates wire copy (IANS, Yonhap)",
+    "wordpress.com": "personal blogs that repost articles",
+    "archive.org": "an archive of pages: the copy, never the publication",
+    "archive.ph": "an archive of pages: the copy, never the publication",
+}
+_WHITESPACE = re.compile(r"\s")  # what str.isspace() takes, without a Python loop per character
+SOURCE_HINT = 'a source is {"title": ..., "publisher": ..., "year": 2006, "url": "https://..."}'
+
+
+def this_year() -> int:
+    return datetime.date.today().year
+
+
+def is_year(value) -> bool:
+    """A whole year from the first source year to this one (JSON's true is not a year)."""
+    return isinstance(value, int) and not isinstance(value, bool) and (
+        FIRST_SOURCE_YEAR <= value <= this_year())
+
+
+def json_type(value) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+_JSON_TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean",
+                    int: "number", float: "number", type(None): "null"}
+
+
+def describe(value) -> str:
+    """A value as a message quotes it: short texts whole, others by their JSON type."""
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) < 40 else "a text"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int | float):
+        return str(value)
+    return f"a JSON {json_type(value)}"
+
+
+def url_problem(url) -> str | None:
+    """Why a source address is not acceptable (only http and https are), or None."""
+    if not isinstance(url, str):
+        return f"must be a text, found {describe(url)}"
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return f"{url!r} is not a valid address"
+    if parts.scheme not in ("http", "https"):
+        return f"{url!r} is not an http or https address"
+    if not parts.netloc or _WHITESPACE.search(url.strip()):
+        return f"{url!r} is not a complete address"
+    return None
+
+
+def mirror_host(url: str) -> str | None:
+    """The MIRROR_HOSTS entry an address lies on (the host or a subdomain of it), or None."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return None
+    return next((mirror for mirror in MIRROR_HOSTS
+                 if host == mirror or host.endswith("." + mirror)), None)
+
+
+def check_source(source, report: Callable[[str, str], None]) -> None:
+    """Check one source object; `report(message, hint)` is told of each fault."""
+    if not isinstance(source, dict):
+        report(f"a source must be an object, found {describe(source)}", SOURCE_HINT)
+        return
+    missing = [key for key in REQUIRED_SOURCE_KEYS if key not in source]
+    if missing:
+        report(f"a source lacks {', '.join(missing)}", SOURCE_HINT)
+    extra = [key for key in source if key not in SOURCE_KEYS]
+    if extra:
+        report(f"a source has unknown member(s) {', '.join(extra)}",
+               "a source has title, publisher, year and url, and optionally via")
+    for key in ("title", "publisher"):
+        if key in source and (not isinstance(source[key], str) or not source[key].strip()):
+            report(f"a source's {key} must be a non-empty text, found {describe(source[key])}",
+                   SOURCE_HINT)
+    if "year" in source and not is_year(source["year"]):
+        report(f"a source's year must be a whole year between {FIRST_SOURCE_YEAR} and "
+               f"{this_year()}, found {describe(source['year'])}",
+               "write the year of publication, e.g. 2006")
+    for key in ("url", "via"):
+        if key not in source or (key == "via" and source[key] is None):
+            continue
+        problem = url_problem(source[key])
+        if problem:
+            report(f"a source's {key} {problem}", "give the http:// or https:// address where "
+                   "the publication can be read")
+    via, url = source.get("via"), source.get("url")
+    if isinstance(via, str) and via.strip() == str(url).strip():
+        report("a source's via repeats its url", "leave via out when the original was read")

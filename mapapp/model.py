@@ -187,7 +187,8 @@ def _version(dataset: Dataset) -> str:
 
 
 def _sources(props: dict) -> tuple[Source, ...]:
-    return tuple(Source(s["title"], s["publisher"], s["year"], s["url"]) for s in props["sources"])
+    return tuple(Source(s["title"], s["publisher"], s["year"], s["url"], s.get("via"))
+                 for s in props["sources"])
 
 
 def _route(route_id: str, props: dict, shape: BaseGeometry, narrative: Narrative) -> Route:

@@ -1,9 +1,8 @@
 """Route narratives: Markdown files with a small header and one `##` section per stage.
 
-Parsing (`parse_narrative`) turns the text into stages and records every fault with its line, for
-the validator; rendering (`render_markdown`) turns prose into sanitised HTML, for the pages. Prose
-comes from many hands, so rendering never trusts it: Markdown without raw HTML, then an
-allow-list sanitiser, and only http(s) links.
+`parse_narrative` turns the text into stages and records every fault with its line, for the
+validator and the model. The prose stays Markdown text here: mapapp.markup renders it, sanitised,
+for the pages.
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import nh3
 import yaml
-from markdown_it import MarkdownIt
 
 from mapapp import contract
 from mapapp.contract import Issue, Source
@@ -25,8 +22,10 @@ HEADER_KEYS = ("content_note", "questions")
 FORMAT_DOC = "see docs/data-format.md, section narratives"
 
 _KEY_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
+# `- [Title](https://original), Publisher, Year`, and `, via https://copy` where it was read in one.
 _SOURCE_LINE = re.compile(
-    r"^[-*]\s+\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\),\s*(?P<publisher>.+?),\s*(?P<year>\d{4})\s*$")
+    r"^[-*]\s+\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\),\s*(?P<publisher>.+?),\s*(?P<year>\d{4})"
+    r"(?:,\s*via\s+(?P<via>\S+))?\s*$")
 _PLACE_POINT = re.compile(
     r"^(?P<name>[^@]+?)\s*@\s*(?P<lat>-?\d+(?:\.\d+)?)\s*,\s*(?P<lon>-?\d+(?:\.\d+)?)$")
 _PLACE_REF = re.compile(r"^(?P<kind>crossing|country)\s+(?P<ref>\S+)$")
@@ -77,19 +76,15 @@ class Narrative:
 def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, list[Issue]]:
     """Split a narrative into its header, introduction and stages; collect every fault."""
     issues: list[Issue] = []
-    # Line breaks as editors count them; str.splitlines() also breaks at form feeds, U+2028...
-    lines = re.split(r"\r\n|\r|\n", text.removesuffix("\n").removesuffix("\r"))
+    # Line breaks as editors count them (\r\n, \r, \n); str.splitlines() also breaks at form
+    # feeds, U+2028...
+    lines = text.removesuffix("\n").removesuffix("\r").replace("\r\n", "\n").replace(
+        "\r", "\n").split("\n")
     header, body_start = _header(lines, issues)
-    intro: list[str] = []
-    sections: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(lines[body_start:], start=body_start + 1):
-        if line.startswith("## "):
-            sections.append((number, [line]))
-        elif sections:
-            sections[-1][1].append(line)
-        else:
-            intro.append(line)
-    stages = tuple(_stage(number, section, issues) for number, section in sections)
+    headings = [i for i in range(body_start, len(lines)) if lines[i].startswith("## ")]
+    intro = lines[body_start:headings[0] if headings else len(lines)]
+    stages = tuple(_stage(i + 1, lines[i:end], issues)
+                   for i, end in zip(headings, [*headings[1:], len(lines)], strict=False))
     if not stages:
         issues.append(Issue(min(body_start + 1, len(lines)), "the narrative has no stages",
                             f"add one `## Stage title` section per stage, in travel order "
@@ -217,26 +212,26 @@ def _stage(start: int, section: list[str], issues: list[Issue]) -> Stage:
 
 
 def _body_and_sources(title, start, section, index, issues) -> tuple[str, tuple[Source, ...]]:
-    body: list[str] = []
+    """The lines up to the first `sources:` line are the body; the ones after, sources."""
+    marks = [offset for offset in range(index, len(section))
+             if section[offset].strip().lower() == "sources:"]
+    body = section[index:marks[0] if marks else len(section)]
     sources: list[Source] = []
-    in_sources = False
-    for offset, line in enumerate(section[index:], start=index):
-        if line.strip().lower() == "sources:":
-            in_sources = True
+    for offset in range(marks[0] + 1, len(section)) if marks else ():
+        line = section[offset].strip()
+        if not line or line.lower() == "sources:":
             continue
-        if not in_sources:
-            body.append(line)
-            continue
-        if not line.strip():
-            continue
-        match = _SOURCE_LINE.match(line.strip())
+        match = _SOURCE_LINE.match(line)
         if not match:
             issues.append(Issue(start + offset, f'stage "{title}": a source line is not written '
                                 "as `- [Title](https://address), Publisher, Year`",
                                 "write each source on one line in that form"))
             continue
-        sources.append(Source(match["title"].strip(), match["publisher"].strip(),
-                              int(match["year"]), match["url"]))
+        fields = {"title": match["title"].strip(), "publisher": match["publisher"].strip(),
+                  "year": int(match["year"]), "url": match["url"], "via": match["via"]}
+        contract.check_source(fields, lambda message, hint, line=start + offset: issues.append(
+            Issue(line, f'stage "{title}": {message}', hint)))
+        sources.append(Source(**fields))
     if not sources:
         issues.append(Issue(start, f'stage "{title}" cites no source',
                             "end the stage with `sources:` and at least one "
@@ -258,30 +253,3 @@ def _place(text: str, title: str, start: int, issues: list[Issue]) -> Place | No
                         "write `place: crossing <id>`, `place: country <ISO3>` or "
                         "`place: Town @ <lat>, <lon>`"))
     return None
-
-
-# -- rendering ------------------------------------------------------------------------------------
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
-_MARKDOWN.enable(["replacements", "smartquotes"])
-_ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "h3", "h4", "br",
-                 "code", "abbr", "sup", "sub"}
-
-
-# A link goes to an http(s) address, a page of this site or a place in the page; nh3 alone would
-# also keep `//elsewhere` and `/\elsewhere` (other sites without a scheme) and odd relative paths.
-_LINK = re.compile(r"https?://[^\s/\\]|/(?![/\\])|#", re.I)
-
-
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "a" and attribute == "href" and not _LINK.match(value):
-        return None
-    return value
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML that is safe to insert into a page as it is (the name says `_html`)."""
-    html = _MARKDOWN.render(text or "")
-    return nh3.clean(html, tags=_ALLOWED_TAGS,
-                     attributes={"a": {"href", "title"}, "abbr": {"title"}},
-                     attribute_filter=_keep_attribute,
-                     url_schemes={"http", "https"}, link_rel="noopener noreferrer")

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass
 
 from mapapp import contract
-from mapapp.contract import Issue, Source
-from mapapp.validation.schema import check_source
+from mapapp.contract import Issue, Source, check_source
 
 COLUMNS = ("series", "period", "value", "low", "high", "vintage", "confidence", "note",
            "source_title", "source_publisher", "source_year", "source_url")

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from mapapp.cli import cli
 from mapapp.contract import Source
+from mapapp.markup import markdown_html as render_markdown
 from mapapp.model import load_atlas
-from mapapp.narrative import render_markdown
 from mapapp.web import create_app
 
 HOSTILE_DATA = TESTS / "data" / "hostile" / "routes.geojson"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapapp.loading import Dataset, load_dataset
+from mapapp.loading import Dataset, cycle_collection_paused, load_dataset
 from mapapp.validation import (
     documents,
     geometry,
@@ -42,8 +42,9 @@ def inspect(dataset: Dataset) -> Inspection:
     is_collection = isinstance(data, dict) and data.get("type") == "FeatureCollection"
     # A file that is not a FeatureCollection is checked as GeoJSON and told to become one;
     # checking references or truth of a fragment would only bury that one message.
-    for step in STEPS if is_collection else STEPS[:3]:
-        step.check(inspection)
+    with cycle_collection_paused():
+        for step in STEPS if is_collection else STEPS[:3]:
+            step.check(inspection)
     inspection.problems.sort(key=lambda p: (p.path != str(dataset.geojson.path), p.path, p.line))
     return inspection
 

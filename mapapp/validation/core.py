@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from mapapp.loading import Dataset, JsonDocument, Pointer
@@ -64,12 +65,12 @@ class FeatureRef:
     def label(self) -> str:
         return f'feature "{self.id}"' if self.id is not None else f"feature #{self.index + 1}"
 
-    @property
+    @cached_property  # every check asks, many times; the data does not change while checked
     def properties(self) -> dict:
         props = self.value.get("properties") if isinstance(self.value, dict) else None
         return props if isinstance(props, dict) else {}
 
-    @property
+    @cached_property
     def layer(self) -> str | None:
         layer = self.properties.get("layer")
         return layer if isinstance(layer, str) else None

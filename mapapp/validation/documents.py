@@ -5,8 +5,6 @@ Parses them once for the checks that follow (references, spatial truth and safet
 
 from __future__ import annotations
 
-# The module, not the name: mapapp.statistics imports validation.schema, so importing it first
-# would find this package half-initialised.
 from mapapp import statistics as statistics_format
 from mapapp.loading import DataError
 from mapapp.narrative import parse_narrative

@@ -24,6 +24,15 @@ def walk(coordinates, depth: int, pointer: Pointer) -> Iterator[tuple[Pointer, l
         yield from walk(child, depth - 1, (*pointer, index))
 
 
+def flat(coordinates, depth: int) -> list:
+    """The positions of well-formed coordinates in order, without pointers: a quick look first,
+    and `walk` only to name the one at fault."""
+    items = [coordinates]
+    for _ in range(depth):
+        items = [child for item in items for child in item]
+    return items
+
+
 def geometries(geometry: dict, pointer: Pointer) -> Iterator[tuple[Pointer, dict]]:
     """The simple geometries inside a geometry (itself, or a collection's members)."""
     if geometry.get("type") == "GeometryCollection":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from mapapp.basemap import BasemapError
 from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.spatial import basemap_countries
 
 CHECK = "reference"
 
@@ -80,9 +82,7 @@ def _narratives(inspection: Inspection, by_id, countries) -> None:
 
 
 def basemap_codes(inspection: Inspection) -> set[str] | None:
-    from mapapp.basemap import BasemapError, load_basemap
-
     try:
-        return set(load_basemap(inspection.dataset.basemap_path).iso3)
+        return set(basemap_countries(inspection.dataset.basemap_path)[0])
     except BasemapError:
         return None

@@ -21,17 +21,19 @@ CHECK = "safety"
 FORMAT_HINT = "round to 2 decimals (about 1 km): `mapapp format` does it for the GeoJSON"
 _MARKING = re.compile(r"\b(shelters?|safe[\s-]?houses?|hide-?outs?|hiding places?|churche?s?|"
                       r"brokers?|guides?|contacts?|pastors?|missionar(?:y|ies))\b", re.I)
-_PERSONAL = (
-    # Possessive quantifiers and a start anchor keep these linear on long texts.
-    ("an e-mail address", "@", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")),
-    ("a phone number", "+0", re.compile(
-        r"(?<![\w+])\+\d[\d\s().-]{7,}\d|\b0\d{1,2}[-.\s]\d{3,4}[-.\s]\d{4}\b")),
-    ("a messenger id", ":=", re.compile(
-        r"\b(?:wechat|kakao(?:talk)?|telegram|whatsapp|line)\s*(?:id)?\s*[:=]\s*\S+", re.I)),
-)
+# Possessive quantifiers and a start anchor keep these linear on long texts.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
+# "+" or "0" first, where regex search can look for them quickly; the look-behinds after them
+# say what "(?<![\w+])\+" and "\b0" say.
+_PHONE = re.compile(r"\+(?<![\w+]\+)\d[\d\s().-]{7,}\d|0(?<!\w0)\d{1,2}[-.\s]\d{3,4}[-.\s]\d{4}\b")
+# A messenger id, "\b(?:wechat|kakao(?:talk)?|telegram|whatsapp|line)\s*(?:id)?\s*[:=]\s*\S+"
+# (any case), read backwards: so the pattern starts with ":" or "=", which search finds quickly.
+_MESSENGER_BACKWARDS = re.compile(
+    r"[:=]\s*(?:di)?\s*(?:tahcew|(?:klat)?oakak|margelet|ppastahw|enil)\b", re.I)
 
 
 def check(inspection: Inspection) -> None:
+    precise = _too_precise(inspection)
     for ref in inspection.features:
         if ref.index in inspection.broken or not isinstance(ref.value, dict):
             continue
@@ -40,7 +42,8 @@ def check(inspection: Inspection) -> None:
             inspection.report(CHECK, f'has the layer "{layer}"; only {", ".join(contract.LAYERS)} '
                               "are allowed", "this map shows regional routes and borders only; "
                               "do not add other kinds of places", ref, ("properties", "layer"))
-        _precision(inspection, ref)
+        if ref.index in precise:
+            _precision(inspection, ref)
         _properties(inspection, ref)
     for narrative in inspection.narratives.values():
         for stage in narrative.stages:
@@ -51,13 +54,17 @@ def check(inspection: Inspection) -> None:
         _personal_text(inspection, narrative.path, _narrative_lines(narrative))
 
 
+def _too_precise(inspection: Inspection) -> set[int]:
+    """The features with a coordinate of more than 2 decimals, found for all shapes at once."""
+    indices = list(inspection.shapes)
+    xy, owner = shapely.get_coordinates(list(inspection.shapes.values()), return_index=True)
+    scaled = xy * 10**contract.MAX_DECIMALS
+    rough = np.any(np.abs(scaled - np.round(scaled)) > 1e-6, axis=1)
+    return {indices[i] for i in np.unique(owner[rough])}
+
+
 def _precision(inspection: Inspection, ref: FeatureRef) -> None:
-    shape = inspection.shapes.get(ref.index)
-    if shape is None:
-        return
-    scaled = shapely.get_coordinates(shape) * 10**contract.MAX_DECIMALS
-    if not np.any(np.abs(scaled - np.round(scaled)) > 1e-6):
-        return
+    """Report the first position of the feature with more than 2 decimals."""
     geometry = ref.value["geometry"]
     for pointer, part in positions.geometries(geometry, ("geometry",)):
         for where, position in positions.walk(part["coordinates"], positions.DEPTH[part["type"]],
@@ -81,6 +88,8 @@ def _properties(inspection: Inspection, ref: FeatureRef) -> None:
                               "shelters, churches, brokers, guides or contacts",
                               "name the area or the route, not who or what helps there",
                               ref, ("properties", key))
+    if not _personal(_joined(ref.properties)):
+        return
     for pointer, text in _strings(ref.properties, ("properties",)):
         for what in _personal(text):
                 inspection.report(CHECK, f"a text holds {what}",
@@ -88,11 +97,40 @@ def _properties(inspection: Inspection, ref: FeatureRef) -> None:
                                   ref, pointer)
 
 
-def _personal(text: str):
-    """What personal details a text holds; a cheap character test spares the regex scan."""
-    for what, needles, pattern in _PERSONAL:
-        if any(needle in text for needle in needles) and pattern.search(text):
-            yield what
+def _personal(text: str) -> list[str]:
+    """What personal details a text holds."""
+    found = []
+    if "@" in text and _EMAIL.search(text):
+        found.append("an e-mail address")
+    if _PHONE.search(text):
+        found.append("a phone number")
+    if _messenger_id(text):
+        found.append("a messenger id")
+    return found
+
+
+def _messenger_id(text: str) -> bool:
+    """Whether the text holds a messenger id (the pattern above, searched backwards)."""
+    backwards = text[::-1]
+    # The id, \S+ after the sign and any space: some character before it here that is not space.
+    first_character = len(backwards) - len(backwards.lstrip())
+    return any(sign.start() > first_character
+               for sign in _MESSENGER_BACKWARDS.finditer(backwards))
+
+
+def _joined(value) -> str:
+    """Every text in a JSON value, one after another with blank lines between (which these
+    patterns read as the ends of texts): one search tells whether any text needs a look."""
+    texts, stack = [], [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return "\n\n".join(texts)
 
 
 def _strings(value, pointer):
@@ -114,6 +152,9 @@ def _narrative_lines(narrative):
 
 
 def _personal_text(inspection: Inspection, path, texts) -> None:
+    texts = list(texts)
+    if not _personal("\n\n".join(text for _, text in texts)):
+        return
     for line, text in texts:
         for what in _personal(text):
                 inspection.report(CHECK, f"the narrative holds {what}",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-from urllib.parse import urlsplit
-
 from mapapp import contract
+from mapapp.contract import check_source, is_year, json_type
+from mapapp.contract import describe as _describe
 from mapapp.validation import positions
 from mapapp.validation.core import FeatureRef, Inspection
-from mapapp.validation.structure import json_type
 
 CHECK = "schema"
 FORMAT_DOC = "see docs/data-format.md"
@@ -104,8 +102,10 @@ class _Feature:
             self.report(f"a {layer_name} is drawn as a {' or '.join(layer.geometry)}, not a "
                         f"{geometry['type']}", f"redraw it ({FORMAT_DOC})", "geometry", "type")
             return
-        for pointer, position in positions.walk(geometry["coordinates"],
-                                                positions.DEPTH[geometry["type"]],
+        depth = positions.DEPTH[geometry["type"]]
+        if all(len(position) == 2 for position in positions.flat(geometry["coordinates"], depth)):
+            return
+        for pointer, position in positions.walk(geometry["coordinates"], depth,
                                                 ("geometry", "coordinates")):
             if len(position) != 2:
                 self.report(f"position {positions.fmt(position)} has {len(position)} numbers; "
@@ -170,17 +170,17 @@ class _Feature:
                         'write e.g. ["musan-nanping"], or [] when the route uses none', *member)
 
     def _period(self, value, member) -> None:
-        this_year = datetime.date.today().year
+        this_year = contract.this_year()
         hint = 'write {"from": 1998, "to": null} (null while the route is still used)'
         if not isinstance(value, dict) or set(value) != {"from", "to"}:
             self.report(f'"period" must be an object with "from" and "to", found '
                         f"{_describe(value)}", hint, *member)
             return
         start, end = value["from"], value["to"]
-        if not _is_year(start, this_year):
+        if not is_year(start):
             self.report(f'"period.from" must be a year between 1945 and {this_year}, found '
                         f"{_describe(start)}", hint, *member, "from")
-        elif end is not None and not (_is_year(end, this_year) and end >= start):
+        elif end is not None and not (is_year(end) and end >= start):
             self.report(f'"period.to" must be null or a year from {start} to {this_year}, found '
                         f"{_describe(end)}", hint, *member, "to")
 
@@ -227,64 +227,6 @@ class _Feature:
 
     def _role(self, value, member) -> None:
         self._choice(value, member, contract.ROLES)
-
-
-def check_source(source, report) -> None:
-    """Check one source object; `report(message, hint)` is told of each fault."""
-    hint = ('a source is {"title": ..., "publisher": ..., "year": 2006, "url": "https://..."}')
-    if not isinstance(source, dict):
-        report(f"a source must be an object, found {_describe(source)}", hint)
-        return
-    missing = [key for key in contract.SOURCE_KEYS if key not in source]
-    if missing:
-        report(f"a source lacks {', '.join(missing)}", hint)
-    extra = [key for key in source if key not in contract.SOURCE_KEYS]
-    if extra:
-        report(f"a source has unknown member(s) {', '.join(extra)}",
-               "a source has exactly title, publisher, year and url")
-    for key in ("title", "publisher"):
-        if key in source and (not isinstance(source[key], str) or not source[key].strip()):
-            report(f"a source's {key} must be a non-empty text, found {_describe(source[key])}",
-                   hint)
-    this_year = datetime.date.today().year
-    if "year" in source and not _is_year(source["year"], this_year):
-        report(f"a source's year must be a whole year between 1945 and {this_year}, found "
-               f"{_describe(source['year'])}", "write the year of publication, e.g. 2006")
-    if "url" in source:
-        problem = url_problem(source["url"])
-        if problem:
-            report(f"a source's url {problem}", "give the http:// or https:// address where "
-                   "the publication can be read")
-
-
-def url_problem(url) -> str | None:
-    """Why a source address is not acceptable (only http and https are), or None."""
-    if not isinstance(url, str):
-        return f"must be a text, found {_describe(url)}"
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return f"{url!r} is not a valid address"
-    if parts.scheme not in ("http", "https"):
-        return f"{url!r} is not an http or https address"
-    if not parts.netloc or any(char.isspace() for char in url.strip()):
-        return f"{url!r} is not a complete address"
-    return None
-
-
-def _is_year(value, this_year: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and (
-        contract.FIRST_SOURCE_YEAR <= value <= this_year)
-
-
-def _describe(value) -> str:
-    if isinstance(value, str):
-        return f'"{value}"' if len(value) < 40 else "a text"
-    if value is None or isinstance(value, bool):
-        return {None: "null", True: "true", False: "false"}[value]
-    if isinstance(value, int | float):
-        return str(value)
-    return f"a JSON {json_type(value)}"
 
 
 def _slug(value: str) -> str:

@@ -4,20 +4,23 @@ Tolerances (also in docs/data-format.md): a crossing lies within 5 km of both co
 outlines; a route passes through its `countries` in order, ignoring stretches under 2 km; the DMZ
 lies across the PRK–KOR border and the MDL within 5 km of it. Distances are measured in an
 azimuthal equidistant projection centred on Korea; routes are walked in Web Mercator, the
-projection in which the map draws their straight segments.
+projection in which the map draws their straight segments. Coordinates are projected, and routes
+walked, for all features at once: the check runs on every commit, on thousands of features.
 """
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry import LineString, MultiLineString, Point, shape
 
 from mapapp import region
-from mapapp.basemap import BasemapError, load_basemap
+from mapapp.basemap import BasemapError
 from mapapp.validation import positions
 from mapapp.validation.core import FeatureRef, Inspection
 
@@ -25,6 +28,8 @@ CHECK = "spatial"
 BORDER_TOLERANCE_M = 5_000
 SHORT_STRETCH_M = 2_000
 DMZ_COVERAGE = 0.8
+QUERY_STEP_M = 200_000  # pieces of route segments looked up in the index of country outlines
+_MARGIN = 1e-9  # closer than this to an end of a segment, or as parallel, GEOS decides
 AEQD = (f"+proj=aeqd +lat_0={region.KOREA_CENTRE[0]} +lon_0={region.KOREA_CENTRE[1]} "
         "+datum=WGS84 +units=m +no_defs")
 _TO_AEQD = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
@@ -32,31 +37,90 @@ _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 
 def transform(transformer: Transformer, shape):
-    """The shape in another projection, all coordinates at once."""
+    """The shape (or array of shapes) in another projection, all coordinates at once."""
     return shapely.transform(
         shape, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
-class _Countries:
-    """The base map's countries in both projections, with a spatial index for routes."""
+def projected(transformer: Transformer, shapes: list) -> list[np.ndarray]:
+    """The [x, y] coordinates of each shape in another projection, in one call to PROJ."""
+    if not shapes:
+        return []
+    xy, owner = shapely.get_coordinates(shapes, return_index=True)
+    x, y = transformer.transform(xy[:, 0], xy[:, 1])
+    counts = np.bincount(owner, minlength=len(shapes))
+    return np.split(np.column_stack([x, y]), np.cumsum(counts)[:-1])
 
-    def __init__(self, frame):
-        self.codes = list(frame.iso3)
-        shapes = list(frame.geometry)
+
+@lru_cache(maxsize=4)
+def basemap_countries(path: Path) -> tuple[list[str], list]:
+    """The base map's ISO codes and shapes; BasemapError when it cannot be used.
+
+    The file as scripts/build_basemap.py writes it is read with json and shapely, as
+    mapapp.basemap would read it: loading it there means importing geopandas, which takes longer
+    than validating the shipped data. Anything else goes through mapapp.basemap, for its
+    messages."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        features = document["features"]
+        properties = [feature["properties"] for feature in features]
+        plain = document["type"] == "FeatureCollection" and features and all(
+            isinstance(props["iso3"], str) and "name" in props and "geometry" not in props
+            and feature["geometry"] for feature, props in zip(features, properties, strict=True))
+        if plain:
+            return ([props["iso3"] for props in properties],
+                    [shape(feature["geometry"]) for feature in features])
+    except Exception:  # broken in some way: mapapp.basemap says how
+        pass
+    from mapapp.basemap import load_basemap
+
+    frame = load_basemap(path)
+    return list(frame.iso3), list(frame.geometry)
+
+
+class _Countries:
+    """The base map's countries in both projections, with spatial indexes for routes: one of the
+    countries, one of every segment of their outlines."""
+
+    def __init__(self, codes: list[str], shapes: list):
+        self.codes = codes
         self.metric = dict(zip(self.codes, (transform(_TO_AEQD, s) for s in shapes),
                                strict=True))
         self.mercator = [transform(_TO_MERCATOR, s) for s in shapes]
-        for shape in self.mercator:
-            shapely.prepare(shape)
+        for country in self.mercator:
+            shapely.prepare(country)
         self.tree = shapely.STRtree(self.mercator)
+        rings = shapely.get_rings(shapely.get_parts(self.mercator))
+        self.edges = np.vstack([np.hstack([xy[:-1], xy[1:]]) for xy in map(
+            shapely.get_coordinates, rings)])  # x0, y0, x1, y1
+        self.edge_tree = shapely.STRtree(shapely.linestrings(self.edges.reshape(-1, 2, 2)))
+        self._outlines: dict[str, object] = {}
+        self._outline_trees: dict[str, shapely.STRtree] = {}
+        self._borders: dict[tuple[str, str], object] = {}
 
     def at(self, point: Point) -> str | None:
         for index in self.tree.query(point, predicate="intersects"):
             return self.codes[index]
         return None
 
-    def along(self, line: LineString) -> list[str]:
-        """Countries a straight-segment line passes through, in order (Mercator coordinates)."""
+    def along(self, lines: list[np.ndarray]) -> list[list[str]]:
+        """Countries each straight-segment line passes through, in order (Mercator [x, y] arrays).
+
+        Each line is cut where it meets a country outline (found for all lines at once in the
+        index of outline segments); the pieces between cuts are named by the country their
+        midpoint lies in; a stretch is the pieces of one country between two cuts at outlines,
+        and counts from 2 km. That is what intersecting the line with each country gives, many
+        times faster; a line for which it might not be (one that meets itself or runs along an
+        outline, a piece in two countries, a stretch within a millimetre of 2 km) is intersected.
+        """
+        if not lines:
+            return []
+        walk = _Walk(self, lines)
+        return [self.along_exactly(LineString(line)) if index in walk.doubtful
+                else walk.codes[index] for index, line in enumerate(lines)]
+
+    def along_exactly(self, line) -> list[str]:
+        """`along` for one line (or any shape) by intersecting it with each country it meets."""
         stretches: list[tuple[float, str]] = []
         for index in self.tree.query(line, predicate="intersects"):
             pieces = shapely.intersection(line, self.mercator[index])
@@ -64,22 +128,177 @@ class _Countries:
                 if piece.is_empty or piece.geom_type != "LineString":
                     continue
                 start = Point(piece.coords[0])
-                scale = np.cos(np.radians(_latitude(start.y)))
+                scale = np.cos(np.radians(_latitudes(start.y)))
                 if piece.length * scale >= SHORT_STRETCH_M:
                     stretches.append((line.project(start), self.codes[index]))
         return [code for _, code in sorted(stretches)]
 
+    def outline(self, code: str):
+        if code not in self._outlines:
+            self._outlines[code] = self.metric[code].boundary
+        return self._outlines[code]
+
+    def distances_to_outline(self, code: str, points: np.ndarray) -> np.ndarray:
+        """What outline(code).distance(point) gives for each point (metric [x, y]), through an
+        index of the outline's segments: many times faster than measuring to every one."""
+        if code not in self._outline_trees:
+            xy = [shapely.get_coordinates(part) for part in shapely.get_parts(self.outline(code))]
+            segments = np.vstack([np.stack([line[:-1], line[1:]], axis=1) for line in xy])
+            self._outline_trees[code] = shapely.STRtree(shapely.linestrings(segments))
+        return self._outline_trees[code].query_nearest(
+            shapely.points(points), all_matches=False, return_distance=True)[1]
+
+    def at_each(self, points: np.ndarray) -> list[str | None]:
+        """`at` for many points (Mercator [x, y]) at once; a point in two countries (on their
+        border) asks `at`, which says which one the index finds first."""
+        found, country = self.tree.query(shapely.points(points))
+        hit = np.zeros(len(found), dtype=bool)
+        for index in np.unique(country):
+            mask = country == index
+            hit[mask] = shapely.intersects_xy(self.mercator[index], points[found[mask], 0],
+                                              points[found[mask], 1])
+        found, country = found[hit], country[hit]
+        codes: list[str | None] = [None] * len(points)
+        for number, index in zip(found, country, strict=True):
+            codes[number] = self.codes[index]
+        for number in np.flatnonzero(np.bincount(found, minlength=len(points)) > 1):
+            codes[number] = self.at(Point(points[number]))
+        return codes
+
     def border(self, a: str, b: str):
-        return shapely.intersection(self.metric[a].boundary, self.metric[b].boundary)
+        if (a, b) not in self._borders:
+            self._borders[a, b] = shapely.intersection(self.outline(a), self.outline(b))
+        return self._borders[a, b]
+
+
+class _Walk:
+    """The fast walk of `_Countries.along`: the codes of each line, and the lines to redo."""
+
+    def __init__(self, countries: _Countries, lines: list[np.ndarray]):
+        self.countries = countries
+        self.codes: list[list[str]] = [[] for _ in lines]
+        self.doubtful: set[int] = {i for i, line in enumerate(lines)
+                                   if np.array_equal(line[0], line[-1])}
+        xy = np.vstack(lines)
+        line_of = np.repeat(np.arange(len(lines)), [len(line) for line in lines])
+        # Repeated positions make segments without length: drop them.
+        kept = np.ones(len(xy), dtype=bool)
+        kept[1:] = (line_of[1:] != line_of[:-1]) | np.any(xy[1:] != xy[:-1], axis=1)
+        self.xy, self.line_of = xy[kept], line_of[kept]
+        simple = shapely.is_simple(shapely.linestrings(self.xy, indices=self.line_of))
+        self.doubtful.update(np.flatnonzero(~simple).tolist())
+        # Segments, by their first vertex; where each vertex lies along its line.
+        self.first = np.flatnonzero(self.line_of[1:] == self.line_of[:-1])
+        self.delta = self.xy[self.first + 1] - self.xy[self.first]
+        self.length = np.hypot(self.delta[:, 0], self.delta[:, 1])
+        per_line = np.split(self.length, np.cumsum(np.bincount(self.line_of) - 1)[:-1])
+        self.vertex_at = np.concatenate([np.concatenate(([0.0], np.cumsum(lengths)))
+                                         for lengths in per_line])
+        self._stretches(*self._pieces())
+
+    def _pieces(self):
+        """Cut every line at its vertices and where it meets an outline: (line, start, end,
+        whether an outline cut starts it, segment) of each piece between two cuts."""
+        first, length = self.first, self.length
+        segment, fraction = self._meetings()
+        cut_line = np.concatenate([self.line_of, self.line_of[first[segment]]])
+        cut_at = np.concatenate([self.vertex_at,
+                                 self.vertex_at[first[segment]] + fraction * length[segment]])
+        is_vertex = np.arange(len(cut_line)) < len(self.line_of)
+        order = np.lexsort((cut_at, cut_line))
+        cut_line, cut_at, is_vertex = cut_line[order], cut_at[order], is_vertex[order]
+        distinct = np.ones(len(cut_line), dtype=bool)
+        distinct[1:] = (cut_line[1:] != cut_line[:-1]) | (cut_at[1:] != cut_at[:-1])
+        groups = np.flatnonzero(distinct)
+        at_outline = np.logical_or.reduceat(~is_vertex, groups)
+        vertices_so_far = np.cumsum(np.logical_or.reduceat(is_vertex, groups))
+        cut_line, cut_at = cut_line[groups], cut_at[groups]
+        piece = np.flatnonzero(cut_line[1:] == cut_line[:-1])
+        line = cut_line[piece]
+        # Every line before this one has one vertex that starts no segment: its last.
+        in_segment = vertices_so_far[piece] - 1 - line
+        return line, cut_at[piece], cut_at[piece + 1], at_outline[piece], in_segment
+
+    def _meetings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(segment, fraction of its length) of every point where a segment meets an outline.
+
+        The outline index is asked with boxes around short pieces of each segment: the box of a
+        long diagonal segment holds thousands of outline segments. Whether two segments meet is
+        computed for all candidates at once; the few too close to call are asked of GEOS."""
+        first, delta = self.first, self.delta
+        pieces = np.ceil(self.length / QUERY_STEP_M).astype(int)
+        owner = np.repeat(np.arange(len(first)), pieces)
+        number = np.arange(len(owner)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        ends = [self.xy[first[owner]] + (share / pieces[owner])[:, None] * delta[owner]
+                for share in (number, number + 1)]
+        # The diagonal of each piece's box, with a metre of slack for rounding.
+        diagonals = np.stack([np.minimum(*ends) - 1, np.maximum(*ends) + 1], axis=1)
+        candidate, edge = self.countries.edge_tree.query(shapely.linestrings(diagonals))
+        segment = owner[candidate]  # a pair found twice gives the same cut twice: harmless
+        edges = self.countries.edges[edge]
+        along_edge, to_edge = edges[:, 2:] - edges[:, :2], edges[:, :2] - self.xy[first[segment]]
+        denominator = _cross(delta[segment], along_edge)
+        with np.errstate(divide="ignore", invalid="ignore"):  # parallel: GEOS decides below
+            fraction = _cross(to_edge, along_edge) / denominator
+            on_edge = _cross(to_edge, delta[segment]) / denominator
+            sine = np.abs(denominator) / (self.length[segment] * np.hypot(*along_edge.T))
+        loose = (fraction >= -_MARGIN) & (fraction <= 1 + _MARGIN) & (on_edge >= -_MARGIN) & (
+            on_edge <= 1 + _MARGIN)
+        strict = (fraction > _MARGIN) & (fraction < 1 - _MARGIN) & (on_edge > _MARGIN) & (
+            on_edge < 1 - _MARGIN)
+        unsure = (sine < _MARGIN) | (loose & ~strict)
+        meet = strict & ~unsure
+        meet[unsure] = shapely.intersects(
+            shapely.linestrings(np.stack([self.xy[first[segment[unsure]]],
+                                          self.xy[first[segment[unsure]] + 1]], axis=1)),
+            shapely.linestrings(edges[unsure].reshape(-1, 2, 2)))
+        self.doubtful.update(self.line_of[first[segment[meet & (sine < _MARGIN)]]].tolist())
+        return segment[meet], np.clip(np.nan_to_num(fraction[meet]), 0, 1)
+
+    def _stretches(self, line, begin, end, at_outline, in_segment) -> None:
+        country = self._countries_at(self._point_at((begin + end) / 2, in_segment), line)
+        head = np.ones(len(line), dtype=bool)
+        head[1:] = (line[1:] != line[:-1]) | (country[1:] != country[:-1]) | at_outline[1:]
+        heads = np.flatnonzero(head)
+        tails = np.append(heads[1:], len(line)) - 1
+        latitude = _latitudes(self._point_at(begin[heads], in_segment[heads])[:, 1])
+        metres = (end[tails] - begin[heads]) * np.cos(np.radians(latitude))
+        self.doubtful.update(line[heads[np.abs(metres - SHORT_STRETCH_M) <= 1e-3]].tolist())
+        for index in heads[(country[heads] >= 0) & (metres >= SHORT_STRETCH_M)]:
+            self.codes[line[index]].append(self.countries.codes[country[index]])
+
+    def _point_at(self, where: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        vertex = self.first[segment]
+        share = (where - self.vertex_at[vertex]) / self.length[segment]
+        return self.xy[vertex] + share[:, None] * self.delta[segment]
+
+    def _countries_at(self, points: np.ndarray, line: np.ndarray) -> np.ndarray:
+        """The index of the country each point lies inside, or -1."""
+        found, country = self.countries.tree.query(shapely.points(points))
+        inside = np.zeros(len(found), dtype=bool)
+        for index in np.unique(country):
+            mask = country == index
+            inside[mask] = shapely.contains_xy(self.countries.mercator[index],
+                                               points[found[mask], 0], points[found[mask], 1])
+        found, country = found[inside], country[inside]
+        twice = np.bincount(found, minlength=len(points)) > 1
+        self.doubtful.update(line[twice].tolist())
+        result = np.full(len(points), -1)
+        result[found] = country
+        return result
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+
+
+def _latitudes(mercator_y):
+    return np.degrees(2 * np.arctan(np.exp(mercator_y / 6_378_137)) - np.pi / 2)
 
 
 @lru_cache(maxsize=4)
 def _countries(path) -> _Countries:
-    return _Countries(load_basemap(path))
-
-
-def _latitude(mercator_y: float) -> float:
-    return float(np.degrees(2 * np.arctan(np.exp(mercator_y / 6_378_137)) - np.pi / 2))
+    return _Countries(*basemap_countries(path))
 
 
 def check(inspection: Inspection) -> None:
@@ -90,10 +309,23 @@ def check(inspection: Inspection) -> None:
         inspection.report(CHECK, f"spatial checks skipped: {error}",
                           "run scripts/build_basemap.py", line=1)
         return
-    checks = {"crossing": _crossing, "route": _route, "dmz": _dmz}
-    for ref in inspection.features_in(*checks):
-        if ref.index in inspection.shapes and ref.index not in outside:
-            checks[ref.layer](inspection, ref, countries)
+    features = [ref for ref in inspection.features_in("crossing", "route", "dmz")
+                if ref.index in inspection.shapes and ref.index not in outside]
+    routes = [ref for ref in features
+              if ref.layer == "route" and isinstance(ref.properties.get("countries"), list)]
+    walked = _walk(inspection, routes, countries)
+    distances = _crossing_distances(
+        inspection, [ref for ref in features if ref.layer == "crossing"], countries)
+    dmz = [ref for ref in features if ref.layer == "dmz"]
+    metric = dict(zip((ref.index for ref in dmz), transform(
+        _TO_AEQD, [inspection.shapes[ref.index] for ref in dmz]), strict=True))
+    for ref in features:
+        if ref.index in distances:
+            _crossing(inspection, ref, distances[ref.index])
+        elif ref.index in walked:
+            _route(inspection, ref, walked[ref.index])
+        elif ref.index in metric:
+            _dmz(inspection, ref, countries, metric[ref.index])
 
 
 def _positions_in_region(inspection: Inspection) -> set[int]:
@@ -101,14 +333,13 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
 
     Returns the features concerned: nothing more can be said of them against the map."""
     outside = set()
+    indices = list(inspection.shapes)
+    xy, owner = shapely.get_coordinates(list(inspection.shapes.values()), return_index=True)
+    inside = ((xy[:, 0] >= region.WEST) & (xy[:, 0] <= region.EAST) &
+              (xy[:, 1] >= region.SOUTH) & (xy[:, 1] <= region.NORTH))
+    beyond = {indices[i] for i in np.unique(owner[~inside])}
     for ref in inspection.features:
-        shape = inspection.shapes.get(ref.index)
-        if shape is None:
-            continue
-        xy = shapely.get_coordinates(shape)
-        inside = ((xy[:, 0] >= region.WEST) & (xy[:, 0] <= region.EAST) &
-                  (xy[:, 1] >= region.SOUTH) & (xy[:, 1] <= region.NORTH))
-        if inside.all():
+        if ref.index not in beyond:
             continue
         for pointer, part in positions.geometries(ref.value["geometry"], ("geometry",)):
             for where, position in positions.walk(part["coordinates"],
@@ -149,14 +380,39 @@ def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
                           "[longitude, latitude] in degrees", ref, where)
 
 
-def _crossing(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None:
-    sides = ref.properties.get("countries")
-    known = isinstance(sides, list) and all(
-        isinstance(side, str) and side in countries.metric for side in sides)
-    if not (known and len(sides) == 2):
-        return  # the schema or reference check has said what is wrong
-    point = transform(_TO_AEQD, inspection.shapes[ref.index])
-    distances = [countries.metric[side].boundary.distance(point) for side in sides]
+def _crossing_distances(inspection: Inspection, crossings: list[FeatureRef],
+                        countries: _Countries) -> dict[int, list[float]]:
+    """For each crossing that names two countries of the base map, by feature index: its
+    distances (m) to their outlines. Points are projected and measured all at once; another
+    shape (the schema check reports it) on its own."""
+    distances: dict[int, list[float]] = {}
+    points: list[FeatureRef] = []
+    for ref in crossings:
+        sides = ref.properties.get("countries")
+        if not (isinstance(sides, list) and len(sides) == 2 and all(
+                isinstance(side, str) and side in countries.metric for side in sides)):
+            continue  # the schema or reference check has said what is wrong
+        shape = inspection.shapes[ref.index]
+        if shape.geom_type == "Point":
+            points.append(ref)
+        else:
+            metric = transform(_TO_AEQD, shape)
+            distances[ref.index] = [countries.outline(side).distance(metric) for side in sides]
+    xy = projected(_TO_AEQD, [inspection.shapes[ref.index] for ref in points])
+    measured = np.zeros((len(points), 2))
+    for side in (0, 1):
+        by_code: dict[str, list[int]] = {}
+        for number, ref in enumerate(points):
+            by_code.setdefault(ref.properties["countries"][side], []).append(number)
+        for code, numbers in by_code.items():
+            measured[numbers, side] = countries.distances_to_outline(
+                code, np.vstack([xy[number] for number in numbers]))
+    distances.update((ref.index, list(row)) for ref, row in zip(points, measured, strict=True))
+    return distances
+
+
+def _crossing(inspection: Inspection, ref: FeatureRef, distances: list[float]) -> None:
+    sides = ref.properties["countries"]
     if max(distances) > BORDER_TOLERANCE_M:
         far = sides[int(np.argmax(distances))]
         inspection.report(CHECK, f"lies {max(distances) / 1000:.1f} km from the outline of {far}; "
@@ -166,21 +422,16 @@ def _crossing(inspection: Inspection, ref: FeatureRef, countries: _Countries) ->
                           "between the two towns), or correct its countries", ref, ("geometry",))
 
 
-def _route(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None:
+def _route(inspection: Inspection, ref: FeatureRef, walked: list[list[str]]) -> None:
+    """`walked` holds the countries each part of the line passes through."""
     listed = ref.properties.get("countries")
-    if not isinstance(listed, list):
-        return
-    shape = inspection.shapes[ref.index]
-    parts = list(shape.geoms) if isinstance(shape, MultiLineString) else [shape]
-    modes = ref.properties.get("modes")
-    if not isinstance(modes, list) or len(modes) != len(parts):
-        modes = ["land"] * len(parts)
-    branches = _branches(list(zip(parts, modes, strict=True)))
+    branches = _branches(list(zip(_parts(inspection.shapes[ref.index]), walked, strict=True)))
     for number, branch in enumerate(branches, start=1):
-        walked = _walk(branch, countries)
-        if walked != listed:
+        codes = [code for _, part_codes in branch for code in part_codes]
+        passed = [code for i, code in enumerate(codes) if i == 0 or codes[i - 1] != code]
+        if passed != listed:
             which = f"branch {number} of the line" if len(branches) > 1 else "the line"
-            passes = " → ".join(walked) or "no country"
+            passes = " → ".join(passed) or "no country"
             wanted = " → ".join(map(str, listed))
             inspection.report(CHECK, f"{which} passes through {passes}, but its countries are "
                               f"{wanted}",
@@ -189,37 +440,68 @@ def _route(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> No
                               ref, ("properties", "countries"))
 
 
+def _parts(shape) -> list:
+    return list(shape.geoms) if isinstance(shape, MultiLineString) else [shape]
+
+
 def _branches(legs: list) -> list[list]:
     """Split a route's parts into journeys: a part that does not start where the previous one
     ended begins another way of making the same journey (e.g. an East Sea and a West Sea boat)."""
     branches: list[list] = []
-    for part, mode in legs:
-        joined = branches and Point(branches[-1][-1][0].coords[-1]).equals(Point(part.coords[0]))
-        if joined:
-            branches[-1].append((part, mode))
+    for part, walked in legs:
+        if branches and branches[-1][-1][0].coords[-1] == part.coords[0]:
+            branches[-1].append((part, walked))
         else:
-            branches.append([(part, mode)])
+            branches.append([(part, walked)])
     return branches
 
 
-def _walk(legs: list, countries: _Countries) -> list[str]:
-    walked: list[str] = []
-    for part, mode in legs:
-        mercator = transform(_TO_MERCATOR, part)
-        if mode == "air":
-            ends = [countries.at(Point(mercator.coords[i])) for i in (0, -1)]
-            walked += [code for code in ends if code]
-        else:
-            walked += countries.along(mercator)
-    return [code for i, code in enumerate(walked) if i == 0 or walked[i - 1] != code]
+def _walk(inspection: Inspection, routes: list[FeatureRef],
+          countries: _Countries) -> dict[int, list[list[str]]]:
+    """The countries each part of each route passes through, by feature index; an air leg counts
+    only where it starts and ends. Lines are walked all at once; a part of another geometry type
+    (reported by the schema check) on its own."""
+    parts, modes = [], []
+    for ref in routes:
+        its_parts = _parts(inspection.shapes[ref.index])
+        given = ref.properties.get("modes")
+        valid = isinstance(given, list) and len(given) == len(its_parts)
+        parts.append(its_parts)
+        modes += given if valid else ["land"] * len(its_parts)
+    flat = [part for its_parts in parts for part in its_parts]
+    lines = [i for i, part in enumerate(flat) if part.geom_type == "LineString"]
+    mercator = dict(zip(lines, projected(_TO_MERCATOR, [flat[i] for i in lines]), strict=True))
+    land = [i for i in lines if modes[i] != "air"]
+    air = [i for i in lines if modes[i] == "air"]
+    walked = dict(zip(land, countries.along([mercator[i] for i in land]), strict=True))
+    ends = countries.at_each(np.array([mercator[i][end] for i in air for end in (0, -1)],
+                                      dtype=float).reshape(-1, 2))
+    for number, i in enumerate(air):
+        walked[i] = [code for code in ends[2 * number:2 * number + 2] if code]
+    for i, part in enumerate(flat):
+        if i not in walked:
+            walked[i] = _walk_part(part, modes[i], countries)
+    result, end = {}, 0
+    for ref, its_parts in zip(routes, parts, strict=True):
+        result[ref.index] = [walked[i] for i in range(end, end + len(its_parts))]
+        end += len(its_parts)
+    return result
 
 
-def _dmz(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None:
+def _walk_part(part, mode, countries: _Countries) -> list[str]:
+    mercator = transform(_TO_MERCATOR, part)
+    if mode == "air":
+        ends = [countries.at(Point(mercator.coords[i])) for i in (0, -1)]
+        return [code for code in ends if code]
+    return countries.along_exactly(mercator)
+
+
+def _dmz(inspection: Inspection, ref: FeatureRef, countries: _Countries, shape) -> None:
+    """`shape` is the feature's in the metric projection."""
     if not {"PRK", "KOR"} <= set(countries.metric):
         return
     kind = ref.properties.get("kind")
     border = countries.border("PRK", "KOR")
-    shape = transform(_TO_AEQD, inspection.shapes[ref.index])
     if kind == "zone":
         covered = border.intersection(shape.buffer(BORDER_TOLERANCE_M)).length / border.length
         if not shape.intersects(border) or covered < DMZ_COVERAGE:
@@ -228,7 +510,7 @@ def _dmz(inspection: Inspection, ref: FeatureRef, countries: _Countries) -> None
                               "draw the zone 2 km either side of the Military Demarcation Line",
                               ref, ("geometry",))
     elif kind == "mdl":
-        far = max(border.distance(Point(xy)) for xy in shapely.get_coordinates(shape))
+        far = shapely.distance(border, shapely.points(shapely.get_coordinates(shape))).max()
         if far > BORDER_TOLERANCE_M:
             inspection.report(CHECK, f"a vertex of the line lies {far / 1000:.1f} km from the "
                               "border between PRK and KOR", "the MDL follows that border: move "

@@ -9,6 +9,7 @@ import math
 from numbers import Real
 
 from mapapp import region
+from mapapp.contract import json_type
 from mapapp.loading import Pointer
 from mapapp.validation import positions
 from mapapp.validation.core import FeatureRef, Inspection
@@ -16,16 +17,9 @@ from mapapp.validation.core import FeatureRef, Inspection
 CHECK = "structure"
 GEOMETRY_TYPES = (*positions.DEPTH, "GeometryCollection")
 OBJECT_TYPES = ("FeatureCollection", "Feature", *GEOMETRY_TYPES)
-JSON_TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean",
-                   int: "number", float: "number", type(None): "null"}
-
-
-def json_type(value) -> str:
-    return JSON_TYPE_NAMES.get(type(value), type(value).__name__)
-
-
 def _is_number(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
+    # The type test first: JSON numbers are ints and floats, and the ABC check is slow.
+    return type(value) in (int, float) or (isinstance(value, Real) and not isinstance(value, bool))
 
 
 def _is_finite(value) -> bool:
@@ -164,39 +158,16 @@ class _StructureCheck:
 
     def _coordinates(self, kind: str, coordinates, ref, member: Pointer) -> bool:
         depth = positions.DEPTH[kind]
-        fault = self._shape_fault(coordinates, depth, member)
+        fault = _shape_fault(coordinates, depth)
         if fault:
             where, what = fault
             self.report(f"the {kind}'s coordinates are malformed: {what}",
-                        f"a {kind} needs {self._example(kind)}", ref, where)
+                        f"a {kind} needs {self._example(kind)}", ref, (*member, *where))
             return False
+        if all(map(_is_usable, positions.flat(coordinates, depth))):
+            return True
         return all(self._position(position, ref, pointer)
                    for pointer, position in positions.walk(coordinates, depth, member))
-
-    def _shape_fault(self, value, depth: int, pointer: Pointer) -> tuple[Pointer, str] | None:
-        """Where the nesting of a coordinates array differs from its type, and how."""
-        if depth == 0:
-            if not isinstance(value, list):
-                return pointer, ("expected a position [longitude, latitude], found a "
-                                 f"{json_type(value)}")
-            if len(value) < 2:
-                return pointer, f"a position needs at least 2 numbers, found {len(value)}"
-            for index, number in enumerate(value):
-                if isinstance(number, list):
-                    return pointer, "positions are nested one level too deep"
-                if not _is_number(number):
-                    found = f"{json_type(number)} {number!r}"
-                    return (*pointer, index), f"{found} where a number is expected"
-            return None
-        if not isinstance(value, list):
-            return pointer, f"expected an array, found a {json_type(value)}"
-        if value and all(_is_number(item) for item in value):
-            return pointer, "found a position where an array of positions is expected"
-        for index, item in enumerate(value):
-            fault = self._shape_fault(item, depth - 1, (*pointer, index))
-            if fault:
-                return fault
-        return None
 
     def _position(self, position: list, ref, pointer: Pointer) -> bool:
         lon, lat = position[0], position[1]
@@ -265,6 +236,37 @@ class _StructureCheck:
             "Polygon": "[[[lon, lat], ...]] (one closed ring of positions per boundary)",
             "MultiPolygon": "[[[[lon, lat], ...]], ...] (one array of rings per polygon)",
         }[kind]
+
+
+def _shape_fault(value, depth: int) -> tuple[Pointer, str] | None:
+    """Where (below the coordinates) their nesting differs from their type, and how."""
+    if depth == 0:
+        if not isinstance(value, list):
+            return (), f"expected a position [longitude, latitude], found a {json_type(value)}"
+        if len(value) < 2:
+            return (), f"a position needs at least 2 numbers, found {len(value)}"
+        for index, number in enumerate(value):
+            if isinstance(number, list):
+                return (), "positions are nested one level too deep"
+            if not _is_number(number):
+                return (index,), f"{json_type(number)} {number!r} where a number is expected"
+        return None
+    if not isinstance(value, list):
+        return (), f"expected an array, found a {json_type(value)}"
+    if value and all(_is_number(item) for item in value):
+        return (), "found a position where an array of positions is expected"
+    for index, item in enumerate(value):
+        fault = _shape_fault(item, depth - 1)
+        if fault:
+            return (index, *fault[0]), fault[1]
+    return None
+
+
+def _is_usable(position: list) -> bool:
+    """What _StructureCheck._position accepts without a word: finite numbers, a longitude and a
+    latitude in range."""
+    return (all(map(_is_finite, position))
+            and -180 <= position[0] <= 180 and -90 <= position[1] <= 90)
 
 
 def _bbox_holds(bbox: list, value) -> bool:

@@ -12,13 +12,12 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, NotFound
 
 from mapapp import charts, mapbuilder
+from mapapp.contract import url_problem
+from mapapp.markup import markdown_html
 from mapapp.model import Atlas, Route
-from mapapp.narrative import render_markdown
-from mapapp.validation.schema import url_problem
 from mapapp.web.caching import FOREVER, REVALIDATE, Payload, respond
 from mapapp.web.security import IMAGE_POLICY, echo
 from mapapp.web.site import State, current_state
@@ -82,10 +81,7 @@ def _serve(asset: Payload | None, digest: str) -> Response:
     return respond(asset, FOREVER)
 
 
-@bp.app_template_filter("render_markdown")
-def render_markdown_filter(text: str) -> Markup:
-    """The one place where data becomes trusted HTML: through the sanitiser."""
-    return Markup(render_markdown(text))
+bp.add_app_template_filter(markdown_html, "markdown")  # data → trusted HTML: sanitised
 
 
 @bp.app_template_filter("http_url")
