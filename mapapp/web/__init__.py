@@ -21,6 +21,7 @@ from typing import Any
 
 import xstatic.pkg.leaflet
 from flask import Blueprint, Flask
+from flask_babel import Babel
 
 from mapapp import paths
 from mapapp.web import api, caching, educators, pages, security
@@ -43,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     watch = app.config["MAPAPP_WATCH"]
     app.extensions["mapapp"] = Site(app.config["MAPAPP_DATA"],
                                     watch=app.debug if watch is None else bool(watch))
+    Babel(app, locale_selector=lambda: "en")  # interface text through gettext (`_`, `ngettext`)
     app.register_blueprint(leaflet)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
