@@ -178,3 +178,8 @@ def check_source(source, report: Callable[[str, str], None]) -> None:
     via, url = source.get("via"), source.get("url")
     if isinstance(via, str) and via.strip() == str(url).strip():
         report("a source's via repeats its url", "leave via out when the original was read")
+    if isinstance(url, str) and url_problem(url) is None and (mirror := mirror_host(url)):
+        report(f"a source's url {url!r} is a copy on {mirror} ({MIRROR_HOSTS[mirror]}), not the "
+               "original publication",
+               "put the original publication's address in url and this copy in via "
+               "(shown as \"read at\"); see docs/data-format.md, sources")

@@ -11,7 +11,10 @@ from mapapp import contract
 from mapapp.contract import Issue, Source, check_source
 
 COLUMNS = ("series", "period", "value", "low", "high", "vintage", "confidence", "note",
-           "source_title", "source_publisher", "source_year", "source_url")
+           "source_title", "source_publisher", "source_year", "source_url", "source_via")
+# `source_via` (the copy where a figure was read) is optional: a file written before it existed
+# names the columns up to source_url, and its rows have one field fewer.
+REQUIRED_COLUMNS = COLUMNS[:-1]
 SERIES = ("arrivals", "arrivals_women", "cumulative", "hiding_in_china")
 ESTIMATES = ("hiding_in_china",)
 FIRST_ARRIVALS_YEAR = 2001
@@ -40,7 +43,8 @@ def parse_statistics(text: str) -> tuple[list[Figure], list[Issue]]:
         header = next(reader, None)
     except csv.Error as error:
         return [], [Issue(1, f"the header cannot be read as CSV: {error}", "fix the first line")]
-    if header is None or tuple(column.strip() for column in header) != COLUMNS:
+    columns = tuple(column.strip() for column in header) if header is not None else None
+    if columns not in (COLUMNS, REQUIRED_COLUMNS):
         return [], [Issue(1, "the first line must name the columns " + ",".join(COLUMNS),
                           "copy the header from docs/data-format.md")]
     figures: list[Figure] = []
@@ -49,12 +53,13 @@ def parse_statistics(text: str) -> tuple[list[Figure], list[Issue]]:
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) != len(COLUMNS):
-                issues.append(Issue(line, f"the row has {len(row)} fields, not {len(COLUMNS)}",
+            if len(row) != len(columns):
+                issues.append(Issue(line, f"the row has {len(row)} fields, not {len(columns)}",
                                     "quote fields that contain a comma, e.g. \"a, b\""))
                 continue
-            figure = _figure(dict(zip(COLUMNS, (cell.strip() for cell in row), strict=True)),
-                             line, issues)
+            cells = dict.fromkeys(COLUMNS, "")
+            cells.update(zip(columns, (cell.strip() for cell in row), strict=True))
+            figure = _figure(cells, line, issues)
             if figure:
                 figures.append(figure)
     except csv.Error as error:
@@ -99,14 +104,15 @@ def _figure(row: dict[str, str], line: int, issues: list[Issue]) -> Figure | Non
         fault(f'confidence "{row["confidence"]}" is not one of {", ".join(contract.CONFIDENCE)}',
               "write high, medium or low")
     year = _whole(row["source_year"])
+    via = row["source_via"] or None
     check_source({"title": row["source_title"], "publisher": row["source_publisher"],
                   "year": year if year is not None else row["source_year"],
-                  "url": row["source_url"]}, fault)
+                  "url": row["source_url"], "via": via}, fault)
     if len(issues) > start:
         return None
     return Figure(row["series"], period, value, low, high, row["vintage"], row["confidence"],
                   row["note"], Source(row["source_title"], row["source_publisher"], year,
-                                      row["source_url"]), line)
+                                      row["source_url"], via), line)
 
 
 def _whole_series(figures: list[Figure], issues: list[Issue]) -> None:

@@ -243,3 +243,48 @@ def test_every_route_and_each_of_its_branches_starts_in_north_korea(features):
             if part[0] != previous_end:
                 assert north_korea.covers(Point(part[0])), (route["id"], part[0])
             previous_end = part[-1]
+
+
+# -- original publications, not copies --------------------------------------------------------
+# Written out here rather than read from mapapp.contract, so that a host dropped from the
+# validator's list cannot let a copy back in: the hosts issue 10 found serving as `url`.
+COPY_HOSTS = ("blogspot.com", "worldsecuritynetwork.com", "refugee.ru", "oneindia.com",
+              "devdiscourse.com", "nkeconwatch.com", "econlib.org", "daijiworld.com")
+
+
+def _on_copy_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == copy or host.endswith("." + copy) for copy in COPY_HOSTS)
+
+
+def _shipped_sources(inspection, features):
+    for feature in features:
+        for source in feature["properties"]["sources"]:
+            yield feature["id"], source["url"], source.get("via")
+    for route_id, narrative in inspection.narratives.items():
+        for stage in narrative.stages:
+            for source in stage.sources:
+                yield f"{route_id}: {stage.title}", source.url, source.via
+    for figure in inspection.figures:
+        yield f"{figure.series} {figure.period}", figure.source.url, figure.source.via
+
+
+def test_no_source_url_is_a_copy(inspection, features):
+    copies = [(where, url) for where, url, _ in _shipped_sources(inspection, features)
+              if _on_copy_host(url)]
+    assert copies == []
+
+
+def test_a_copy_is_only_ever_named_beside_an_original(inspection, features):
+    sources = list(_shipped_sources(inspection, features))
+    vias = [(where, url, via) for where, url, via in sources if via]
+    assert vias, "the Demick book is read in a copy: its via must be there"
+    for where, url, via in vias:
+        assert _is_web_address(via) and via != url, where
+
+
+def test_books_are_cited_as_books_not_as_blogs_about_them(inspection, features):
+    demick = [(url, via) for where, url, via in _shipped_sources(inspection, features)
+              if "escape_to_mongo" in url or "escape_to_mongo" in (via or "")]
+    assert demick and all(url == "https://www.publishersweekly.com/9780385523905"
+                          for url, _ in demick)

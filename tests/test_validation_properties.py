@@ -280,6 +280,7 @@ CELLS = {
     "confidence": st.sampled_from(("high", "low")), "note": st.just("a, quoted note"),
     "source_title": st.just("Title"), "source_publisher": st.just("Publisher"),
     "source_year": st.integers(1940, 2030).map(str), "source_url": st.sampled_from(URLS),
+    "source_via": st.just(""),
 }
 
 
@@ -594,7 +595,7 @@ def test_a_list_or_object_where_a_name_belongs_is_a_schema_problem(feature, mess
 
 def test_a_superscript_digit_is_not_a_whole_number():
     """"5²" passes str.isdigit(), and then int() raised ValueError."""
-    text = (",".join(COLUMNS) + "\narrivals,2001,5²,,,2002-06,high,,T,P,2002,https://a.org/\n")
+    text = (",".join(COLUMNS) + "\narrivals,2001,5²,,,2002-06,high,,T,P,2002,https://a.org/,\n")
     code, problems = check_validate({"statistics.csv": text.encode()}, "statistics.csv")
     assert code == 1
     assert (2, 'value "5²" is not a whole number of people') in {
