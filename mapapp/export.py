@@ -24,14 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_frozen import Freezer, MimetypeMismatchWarning, MissingURLGeneratorWarning
 from werkzeug.routing import Map, Rule
 
 from mapapp import __version__
 from mapapp.web import create_app
-from mapapp.web.api import LAYERS
-from mapapp.web.pages import chart, map_script
+from mapapp.web.rendering import SiteBlueprint
 from mapapp.web.site import current_state
 
 MARKER = ".mapapp-export"
@@ -60,7 +59,7 @@ def html_names(url_map: Map) -> Map:
 
 
 def export_app(data: Path | str, public_url: str | None) -> Flask:
-    """The site as the export sees it; raises mapapp.web.site.LoadError on unusable data."""
+    """The site as the export sees it; raises mapapp.loading.LoadError on unusable data."""
     app = create_app({"MAPAPP_DATA": str(data), "MAPAPP_WATCH": False,
                       "MAPAPP_PUBLIC_URL": public_url or "", "FREEZER_RELATIVE_URLS": True,
                       "FREEZER_REMOVE_EXTRA_FILES": False, "FREEZER_STATIC_IGNORE": UNUSED_FILES})
@@ -69,22 +68,12 @@ def export_app(data: Path | str, public_url: str | None) -> Flask:
 
 
 def _addresses() -> Iterator[tuple[str, dict]]:
-    """Every address the export writes, besides the static files (run in a request context)."""
+    """Every address the export writes besides the static files, as each blueprint declares its
+    pages (mapapp.web.rendering.SiteBlueprint.page); run in a request context."""
     state = current_state()
-    routes = [route.id for route in state.atlas.routes]
-    yield from (("pages.index", {}), ("pages.statistics", {}), ("pages.about", {}),
-                ("educators.present", {}))
-    for route_id in routes:
-        for endpoint in ("pages.route", "educators.present", "educators.handout",
-                         "educators.embed"):
-            yield endpoint, {"route_id": route_id}
-    yield "pages.map_script_file", {"digest": map_script(state).digest}
-    image = chart(state)
-    if image:
-        yield "pages.chart_file", {"digest": image.digest}
-    yield "api.routes", {}
-    for layer in LAYERS:
-        yield "api.layer", {"layer": layer}
+    for blueprint in current_app.blueprints.values():
+        if isinstance(blueprint, SiteBlueprint):
+            yield from blueprint.export_addresses(state)
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,15 @@ import shapely
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
-from mapapp import mapbuilder
-from mapapp.mapbuilder import LineStyle
+from mapapp import style
 from mapapp.model import Atlas, Place, Route
+from mapapp.region import METRES_PER_DEGREE
 
 WIDTH, HEIGHT = 1000, 640
 MARGIN = 0.12  # of the framed extent, on every side
 MIN_SPAN = 4.0  # degrees of longitude: a short route (the DMZ) still shows where it is
 LINE_SCALE = 1.6  # the site's line widths and dashes are screen pixels; a print needs more
 MARKER_RADIUS = 15
-SEA = "#c8dce8"  # the site's --sea (static/css/site.css): its map has no sea layer either
 Projection = Callable[[float, float], tuple[float, float]]
 
 
@@ -103,8 +102,9 @@ def _scaled(dash: str) -> str:
     return " ".join(f"{float(step) * LINE_SCALE:g}" for step in dash.split())
 
 
-def route_svg(atlas: Atlas, route: Route, style: LineStyle, element_id: str) -> str:
+def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
     """The SVG, to be placed in the page as it is (it is built from escaped text only)."""
+    line = style.route_styles(atlas)[route.id]
     points = stage_points(atlas, route)
     west, east, bottom, top = _frame(route, points)
     scale = WIDTH / (east - west)
@@ -119,20 +119,20 @@ def route_svg(atlas: Atlas, route: Route, style: LineStyle, element_id: str) -> 
            f'{element_id}-desc" font-family="system-ui, sans-serif">',
            f'<title id="{element_id}-title">Map of the route: {html.escape(route.title)}</title>',
            f'<desc id="{element_id}-desc">{html.escape(_description(atlas, route))}</desc>',
-           f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{SEA}"/>']
+           f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{style.SEA}"/>']
 
     for country in atlas.countries:
         shape = shapely.clip_by_rect(country.shape, *view.bounds).simplify(tolerance)
         if not shape.is_empty:
-            fill = mapbuilder.ROLE_FILLS.get(country.role, mapbuilder.ROLE_FILLS[None])
+            fill = style.ROLE_FILLS.get(country.role, style.ROLE_FILLS[None])
             out.append(f'<path {_attributes(d=_path(shape, project), fill=fill)} '
-                       f'stroke="{mapbuilder.BORDER}" stroke-width="1" '
+                       f'stroke="{style.BORDER}" stroke-width="1" '
                        f'stroke-linejoin="round"/>')
     for feature in atlas.dmz:
         shape = shapely.clip_by_rect(feature.geometry, *view.bounds)
         if shape.is_empty:
             continue
-        dmz = mapbuilder.DMZ_STYLES[feature.kind]
+        dmz = style.DMZ_STYLES[feature.kind]
         attributes = _attributes(d=_path(shape, project), fill=dmz.get("fillColor", "none"),
                                  fill_opacity=dmz.get("fillOpacity"), stroke=dmz["color"],
                                  stroke_width=f"{dmz['weight'] * LINE_SCALE:g}",
@@ -141,10 +141,10 @@ def route_svg(atlas: Atlas, route: Route, style: LineStyle, element_id: str) -> 
     for crossing_id in route.crossings:
         crossing = atlas.crossing(crossing_id)
         x, y = project(crossing.lon, crossing.lat)
-        radius = (mapbuilder.CROSSING_RADIUS_M * scale
-                  / (mapbuilder.METRES_PER_DEGREE * math.cos(math.radians(crossing.lat))))
+        radius = (style.CROSSING_RADIUS_M * scale
+                  / (METRES_PER_DEGREE * math.cos(math.radians(crossing.lat))))
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{max(radius, 6):.1f}" fill="#ffffff" '
-                   f'fill-opacity="0.6" stroke="{mapbuilder.INK}" stroke-width="2" '
+                   f'fill-opacity="0.6" stroke="{style.INK}" stroke-width="2" '
                    f'stroke-dasharray="4 5"/>')
     for iso3 in dict.fromkeys(route.countries):
         country = atlas.country(iso3)
@@ -152,26 +152,26 @@ def route_svg(atlas: Atlas, route: Route, style: LineStyle, element_id: str) -> 
         if not inside.is_empty:
             x, y = project(*inside.representative_point().coords[0])
             out.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="24" '
-                       f'font-weight="600" fill="{mapbuilder.INK}" stroke="#ffffff" '
+                       f'font-weight="600" fill="{style.INK}" stroke="#ffffff" '
                        f'stroke-width="5" paint-order="stroke" stroke-linejoin="round">'
                        f'{html.escape(country.name)}</text>')
     for leg in route.legs:
         air = leg.mode == "air"
         d = _path(shapely.LineString(leg.coordinates), project)
-        width = (mapbuilder.AIR_WEIGHT if air else mapbuilder.LAND_WEIGHT) * LINE_SCALE
-        dash = _scaled(mapbuilder.AIR_DASH if air else style.dash)
-        for colour, stroke, dashes in (("#ffffff", width + 4, ""), (style.colour, width, dash)):
+        width = (style.AIR_WEIGHT if air else style.LAND_WEIGHT) * LINE_SCALE
+        dash = _scaled(style.AIR_DASH if air else line.dash)
+        for colour, stroke, dashes in (("#ffffff", width + 4, ""), (line.colour, width, dash)):
             attributes = _attributes(d=d, stroke=colour, stroke_width=f"{stroke:g}",
                                      stroke_dasharray=dashes)  # a white casing, then the line
             out.append(f'<path {attributes} fill="none" stroke-linecap="round" '
                        f'stroke-linejoin="round"/>')
     for number, (x, y) in enumerate(_spread([project(p.x, p.y) for p in points]), start=1):
         out.append(f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="{MARKER_RADIUS}" fill="#ffffff" '
-                   f'stroke="{mapbuilder.INK}" stroke-width="2.5"/>'
+                   f'stroke="{style.INK}" stroke-width="2.5"/>'
                    f'<text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" font-size="18" '
-                   f'font-weight="700" fill="{mapbuilder.INK}">{number}</text></g>')
+                   f'font-weight="700" fill="{style.INK}">{number}</text></g>')
     out.append(f'<text x="{WIDTH - 10}" y="{HEIGHT - 10}" text-anchor="end" font-size="14" '
-               f'fill="{mapbuilder.INK}">Borders: Natural Earth. Routes drawn between towns, '
+               f'fill="{style.INK}">Borders: Natural Earth. Routes drawn between towns, '
                f'at regional scale.</text>')
     out.append("</svg>")
     return "\n".join(out)

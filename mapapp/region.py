@@ -2,6 +2,7 @@
 and a position outside it is either a mistake or a swapped longitude and latitude."""
 
 WEST, SOUTH, EAST, NORTH = 88.0, 5.0, 146.0, 56.0
+METRES_PER_DEGREE = 111_320  # of latitude; of longitude, times the cosine of the latitude
 
 # Korea and the Chinese border rivers: drawn at 1:10m, and where the map centres.
 KOREA_CENTRE = (40.0, 127.0)  # latitude, longitude

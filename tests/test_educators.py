@@ -15,7 +15,7 @@ from conftest import SITE_DATA
 from markupsafe import escape
 from test_web import Tags, page
 
-from mapapp import mapbuilder, printmap
+from mapapp import printmap, style
 from mapapp.model import load_atlas
 from mapapp.web import create_app
 from mapapp.web.educators import deck
@@ -215,15 +215,15 @@ def test_stage_numbers_sit_on_their_places():
 
 @pytest.mark.parametrize("route", ATLAS.routes, ids=lambda route: route.id)
 def test_the_print_map_is_svg_with_the_route_its_stages_and_no_inline_style(route):
-    style = mapbuilder.route_style(ATLAS.routes.index(route))
-    svg = printmap.route_svg(ATLAS, route, style, "m")
+    line = style.route_style(ATLAS.routes.index(route))
+    svg = printmap.route_svg(ATLAS, route, "m")
     root = ET.fromstring(svg)
     ns = {"svg": "http://www.w3.org/2000/svg"}
     assert root.get("viewBox") == f"0 0 {printmap.WIDTH} {printmap.HEIGHT}"
     assert "style" not in svg.replace("stroke-linejoin", ""), "CSP: no style attributes"
     assert root.find("svg:title", ns).text == f"Map of the route: {route.title}"
     lines = [p for p in root.iter("{http://www.w3.org/2000/svg}path")
-             if p.get("stroke") == style.colour]
+             if p.get("stroke") == line.colour]
     assert len(lines) == len(route.legs)
     numbers = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")
                if t.text and t.text.isdigit()]

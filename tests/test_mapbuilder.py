@@ -82,11 +82,3 @@ def test_the_site_map_leaves_its_first_view_to_the_page_and_draws_the_web_outlin
     far = [(x, y) for x, y in numbers if not region.FULL_DETAIL[0] <= float(x)
            <= region.FULL_DETAIL[2]]
     assert far and sum(len(x.split(".")[1]) <= 2 for x, _ in far) > 0.9 * len(far)
-
-
-def test_the_baseline_is_folium_alone_with_the_shipped_outlines_and_a_view_of_its_own():
-    atlas = load_atlas(SITE_DATA)
-    folium_map, _ = mapbuilder.folium_map(atlas, "leaflet.js", "leaflet.css", web=False)
-    html = folium_map.get_root().render()
-    assert "center: null" not in html and '"zoom": 4' in html
-    assert "[88.023, 24.645]" in html, "a shipped vertex far from Korea, 3 decimals as shipped"

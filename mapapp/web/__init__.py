@@ -9,7 +9,7 @@ Configuration (a mapping passed to create_app overrides the defaults):
   (default: $MAPAPP_PUBLIC_URL, else the address each request came to; "" for none, as in a
   static export made without one).
 
-Unusable data raises at start-up (mapapp.web.site.LoadError), so a server never starts with
+Unusable data raises at start-up (mapapp.loading.LoadError), so a server never starts with
 nothing to show; `mapapp serve` turns that into one line and exit code 2.
 """
 
@@ -24,7 +24,7 @@ from flask import Blueprint, Flask
 from flask_babel import Babel
 
 from mapapp import paths
-from mapapp.web import api, caching, educators, pages, security
+from mapapp.web import api, caching, educators, pages, rendering, security
 from mapapp.web.site import Site
 
 # Leaflet straight from the XStatic package: the same bytes folium would fetch from a CDN.
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(educators.bp)
+    rendering.init_app(app)
     security.init_app(app)
     caching.init_app(app)
     return app

@@ -12,17 +12,18 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import shapely
-from flask import Blueprint, Response, abort, url_for
+from flask import Response, abort, url_for
 from shapely.geometry import mapping
 
 from mapapp import paths
 from mapapp.contract import Source
 from mapapp.model import Atlas, Place, Route
 from mapapp.web.caching import REVALIDATE, Payload, respond
+from mapapp.web.rendering import SiteBlueprint, uncached
 from mapapp.web.security import echo
 from mapapp.web.site import current_state
 
-bp = Blueprint("api", __name__)
+bp = SiteBlueprint("api", __name__)
 GEOJSON = "application/geo+json"
 
 
@@ -90,13 +91,7 @@ def _json(payload) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _respond(body: bytes, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
-
-
-@bp.get("/api/routes.json")
+@bp.page("/api/routes.json")
 def routes() -> Response:
     state = current_state()
 
@@ -115,7 +110,7 @@ def routes() -> Response:
                    REVALIDATE)
 
 
-@bp.get("/api/layers/<layer>.geojson")
+@bp.page("/api/layers/<layer>.geojson", export=lambda state: ({"layer": name} for name in LAYERS))
 def layer(layer: str) -> Response:
     if layer not in LAYERS:
         abort(404, f"There is no layer called “{echo(layer)}”: the layers are "
@@ -131,15 +126,15 @@ def _openapi() -> bytes:
     return paths.openapi_path().read_bytes()
 
 
-@bp.get("/api/openapi.yaml")
+@bp.page("/api/openapi.yaml", export=False)
 def openapi() -> Response:
     """docs/openapi.yaml: what tests/test_openapi.py holds the app to."""
-    return _respond(_openapi(), "application/yaml")
+    return uncached(_openapi(), "application/yaml")
 
 
-@bp.get("/healthz")
+@bp.page("/healthz", export=False)
 def healthz() -> Response:
     state = current_state()
-    return _respond(_json({"status": "ok", "version": state.atlas.version,
+    return uncached(_json({"status": "ok", "version": state.atlas.version,
                            "routes": len(state.atlas.routes),
                            "problems": len(state.problems)}), "application/json")

@@ -15,18 +15,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import segno
-from flask import Blueprint, Response, render_template, request
+from flask import Response, render_template, request
 from markupsafe import Markup, escape
-from werkzeug.exceptions import NotFound
 
 from mapapp import printmap
 from mapapp.model import Atlas, Route
-from mapapp.web.pages import cached_page, map_context, map_parts
-from mapapp.web.security import FRAMEABLE_POLICY, echo
+from mapapp.web.rendering import (
+    SiteBlueprint,
+    cached_page,
+    each_route,
+    map_context,
+    route_or_404,
+    uncached,
+)
+from mapapp.web.security import FRAMEABLE_POLICY
 from mapapp.web.site import State, current_state
 from mapapp.web.urls import public_url, resolved, site_url
 
-bp = Blueprint("educators", __name__)
+bp = SiteBlueprint("educators", __name__)
 bp.add_app_template_global(public_url)
 
 EMBED_SIZE = (800, 600)  # the embed code's iframe, in CSS pixels
@@ -53,18 +59,11 @@ def deck(atlas: Atlas, route: Route | None) -> list[Slide]:
     return slides
 
 
-def _route(state: State, route_id: str) -> Route:
-    route = state.atlas.route(route_id)
-    if route is None:
-        raise NotFound(f"There is no route called “{echo(route_id)}”.")
-    return route
-
-
-@bp.get("/present", defaults={"route_id": None})
-@bp.get("/present/<route_id>")
+@bp.page("/present", defaults={"route_id": None})
+@bp.page("/present/<route_id>", export=each_route)
 def present(route_id: str | None) -> Response:
     state = current_state()
-    route = _route(state, route_id) if route_id else None
+    route = route_or_404(state, route_id) if route_id else None
     slides = deck(state.atlas, route)
     step = min(max(request.args.get("step", 1, type=int), 1), len(slides))
 
@@ -76,20 +75,18 @@ def present(route_id: str | None) -> Response:
     return cached_page(build, variant=(step,))
 
 
-@bp.get("/print/<route_id>")
+@bp.page("/print/<route_id>", export=each_route)
 def handout(route_id: str) -> Response:
     state = current_state()
-    route = _route(state, route_id)
+    route = route_or_404(state, route_id)
     address = public_url("pages.route", route_id=route.id)
     address = resolved(address) if address else None
     html = render_template(
         "handout.html", atlas=state.atlas, route=route, address=address,
         qr_svg_html=_qr_svg(address) if address else None,
         map_svg_html=Markup(state.cached(("print map", route.id), lambda: printmap.route_svg(
-            state.atlas, route, map_parts(state).route_styles[route.id], "print-map"))))
-    response = Response(html, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+            state.atlas, route, "print-map"))))
+    return uncached(html)
 
 
 @lru_cache(maxsize=64)  # bounded: the address may come from the request's Host header
@@ -100,9 +97,9 @@ def _qr_svg(address: str) -> Markup:
                                   title=f"QR code: {address}"))  # segno escapes it
 
 
-@bp.get("/embed/<route_id>")
+@bp.page("/embed/<route_id>", export=each_route)
 def embed(route_id: str) -> Response:
-    route = _route(current_state(), route_id)
+    route = route_or_404(current_state(), route_id)
     response = cached_page(lambda state: render_template(
         "embed.html", atlas=state.atlas, route=route, **map_context(state)))
     response.headers["Content-Security-Policy"] = FRAMEABLE_POLICY

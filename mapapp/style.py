@@ -1,0 +1,117 @@
+"""How the map looks and what its symbols are called, in one place.
+
+The web map (mapbuilder), the printed map (printmap) and the templates (legend, the map's
+contents as a list) all read their colours, dashes, fills and wording from here, so a symbol
+looks and reads the same on the screen, the projector and paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mapapp.model import Atlas, DmzFeature
+
+# Okabe–Ito without its yellow, which vanishes on the pale land, and Paul Tol's wine to make
+# eight; each route also gets its own dash pattern, so colour is never the only cue.
+ROUTE_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#000000", "#56B4E9",
+                 "#882255")
+ROUTE_DASHES = ("", "12 6", "2 7", "14 5 3 5", "7 7", "20 6", "3 4 3 10", "1 5 9 5")
+LAND_WEIGHT, AIR_WEIGHT, AIR_DASH = 4, 2.5, "1 6"
+
+SEA = "#c8dce8"  # the map has no sea layer: the container's background (--sea in site.css)
+ROLE_FILLS = {None: "#f4f2ec", "origin": "#ecc9bb", "transit": "#f2e3b8",
+              "refuge": "#dbe8cd", "destination": "#c6dfb9"}
+ROLE_LABELS = {"origin": "country of origin", "transit": "transit country",
+               "refuge": "country of refuge", "destination": "destination"}
+BORDER = "#a9a195"
+INK = "#3a3530"
+DMZ_STYLES = {
+    "zone": {"color": INK, "weight": 0.5, "fillColor": "#6b5f52", "fillOpacity": 0.45},
+    "mdl": {"color": INK, "weight": 1.5},
+    "nll": {"color": "#1f4e79", "weight": 2, "dashArray": "6 6"},  # dashed: schematic
+}
+CROSSING_RADIUS_M = 10_000  # an area, never a spot (docs/data-format.md: safety rules)
+CROSSING_STYLE = {"color": INK, "weight": 1.5, "dashArray": "3 4", "fillColor": "#ffffff",
+                  "fillOpacity": 0.55}
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    colour: str
+    dash: str
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of the legend, drawn as a small SVG swatch by the legend template."""
+
+    label: str
+    shape: str  # "line", "area" or "circle"
+    stroke: str
+    fill: str = "none"
+    dash: str = ""
+    width: float = 2
+
+
+def route_style(index: int) -> LineStyle:
+    """The colour and dash of the route at this place in the data."""
+    return LineStyle(ROUTE_COLOURS[index % len(ROUTE_COLOURS)],
+                     ROUTE_DASHES[index % len(ROUTE_DASHES)])
+
+
+def route_styles(atlas: Atlas) -> dict[str, LineStyle]:
+    return {route.id: route_style(index) for index, route in enumerate(atlas.routes)}
+
+
+def role_label(role: str | None) -> str:
+    """A country's role in words ("transit country"); "" for a country the data does not
+    describe."""
+    return ROLE_LABELS.get(role, "")
+
+
+def country_label(name: str, role: str | None) -> str:
+    return f"{name}: {ROLE_LABELS[role]}" if role else name
+
+
+def crossing_way(river: str) -> str:
+    """How a crossing is made, in words: "across the Tumen", "over land", "by sea"."""
+    return {"land": "over land", "sea": "by sea"}.get(river, f"across the {river}")
+
+
+def crossing_label(name: str, river: str) -> str:
+    return f"{name}: crossing area, {crossing_way(river)}"
+
+
+def dmz_notes(feature: DmzFeature) -> str:
+    """What a reader must know about how a line is drawn: "schematic, disputed", or ""."""
+    return ", ".join(word for word, flag in (("schematic", feature.schematic),
+                                             ("disputed", feature.disputed)) if flag)
+
+
+def dmz_label(feature: DmzFeature) -> str:
+    notes = dmz_notes(feature)
+    return f"{feature.name} ({notes})" if notes else feature.name
+
+
+def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
+    """Every symbol the map draws for this data, in the order the legend lists them."""
+    roles = [role for role in ROLE_LABELS if any(c.role == role for c in atlas.countries)]
+    entries = [LegendEntry(ROLE_LABELS[role].capitalize(), "area", BORDER, ROLE_FILLS[role])
+               for role in roles]
+    if atlas.routes:
+        entries.append(LegendEntry("Flight", "line", INK, dash=AIR_DASH, width=AIR_WEIGHT))
+    if atlas.crossings:
+        diameter = 2 * CROSSING_RADIUS_M // 1000
+        entries.append(LegendEntry(f"Crossing area (about {diameter} km across)", "circle",
+                                   CROSSING_STYLE["color"], CROSSING_STYLE["fillColor"],
+                                   CROSSING_STYLE["dashArray"], CROSSING_STYLE["weight"]))
+    for feature in atlas.dmz:
+        style = DMZ_STYLES[feature.kind]
+        entries.append(LegendEntry(dmz_label(feature), "area" if feature.kind == "zone" else
+                                   "line", style["color"], style.get("fillColor", "none"),
+                                   style.get("dashArray", ""), style["weight"]))
+    return tuple(entries)
+
+
+TEMPLATE_GLOBALS = {"role_label": role_label, "crossing_way": crossing_way,
+                    "dmz_notes": dmz_notes, "map_legend": legend}
