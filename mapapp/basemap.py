@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapapp import paths
+from mapapp.loading import LoadError
 
 if TYPE_CHECKING:  # imported when a map is loaded: `mapapp validate` does without it
     import geopandas as gpd
@@ -22,7 +23,7 @@ BASEMAP_PATH = paths.data_dir() / "basemap" / "countries.geojson"
 REBUILD_HINT = "rebuild it with scripts/build_basemap.py"
 
 
-class BasemapError(Exception):
+class BasemapError(LoadError):
     """The base map file is missing or cannot be read; the message is one human line."""
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from mapapp import __version__, paths
-from mapapp.loading import DataError
+from mapapp.loading import DataError, LoadError
 
 OK, PROBLEMS, UNUSABLE = 0, 1, 2
 
@@ -123,7 +123,6 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
     import signal
 
     from mapapp.web import create_app
-    from mapapp.web.site import LoadError
 
     path = data or _default_data()
     try:
@@ -166,7 +165,6 @@ def export(outdir: Path, data: Path | None, public_url: str | None, force: bool)
     and open OUTDIR/index.html. Exports again into a folder it made, replacing what it wrote.
     """
     from mapapp.export import Export, ExportError
-    from mapapp.web.site import LoadError
 
     path = data or _default_data()
     try:

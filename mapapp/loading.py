@@ -37,7 +37,14 @@ _BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _DECODER = json.JSONDecoder()
 
 
-class DataError(Exception):
+class LoadError(Exception):
+    """The data cannot be used at all: nothing to check, serve or export (exit code 2).
+
+    One type for every such cause (an unreadable file, a broken base map, data with problems),
+    so that the commands and the site catch one thing; the message is one human line."""
+
+
+class DataError(LoadError):
     """A data file cannot be read or is not JSON: there is nothing to check (exit code 2)."""
 
     def __init__(self, path: Path | str, message: str, line: int | None = None):

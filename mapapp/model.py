@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapapp.basemap import load_basemap
 from mapapp.contract import Source
-from mapapp.loading import DataError, Dataset, load_dataset
+from mapapp.loading import DataError, Dataset, LoadError, load_dataset
 from mapapp.narrative import Narrative, Place, Stage
 from mapapp.statistics import Figure
 from mapapp.validation import Problem, inspect
@@ -28,7 +28,7 @@ __all__ = ["Atlas", "AtlasError", "Country", "Crossing", "DmzFeature", "Figure",
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 
-class AtlasError(Exception):
+class AtlasError(LoadError):
     """The data has problems; the message is one line, the problems are all in `.problems`."""
 
     def __init__(self, problems: list[Problem]):
@@ -147,8 +147,9 @@ class Atlas:
 
 
 def load_atlas(path: Path | str | None = None) -> Atlas:
-    """Read, check and build. Raises DataError (unreadable GeoJSON), BasemapError (broken base
-    map) or AtlasError (any problem the validator finds): the site never shows half-valid data."""
+    """Read, check and build. Raises a LoadError: DataError (unreadable GeoJSON), BasemapError
+    (broken base map) or AtlasError (any problem the validator finds): the site never shows
+    half-valid data."""
     dataset = load_dataset(path)
     inspection = inspect(dataset)
     if inspection.problems:

@@ -20,12 +20,10 @@ from typing import Any, TypeVar
 
 from flask import current_app, g
 
-from mapapp.basemap import BasemapError
-from mapapp.loading import DataError, sibling_basemap
+from mapapp.loading import LoadError, sibling_basemap
 from mapapp.model import Atlas, AtlasError, load_atlas
 
 T = TypeVar("T")
-LoadError = (AtlasError, DataError, BasemapError)
 
 
 class State:
