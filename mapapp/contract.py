@@ -50,6 +50,32 @@ LAYERS = {
 
 FEATURE_KEYS = ("type", "id", "properties", "geometry")
 
+# The properties' types in JSON Schema's words, for editors (docs/routes.schema.json, made by
+# scripts/build_schema.py): the validator's schema check says the same with line numbers and hints.
+_TEXT = {"type": "string", "minLength": 1}
+_ISO3 = {"type": "string", "pattern": ISO3_PATTERN.pattern}
+_ID = {"type": "string", "pattern": ID_PATTERN.pattern}
+_YEAR = {"type": "integer", "minimum": FIRST_SOURCE_YEAR}
+_URL = {"type": "string", "pattern": "^https?://"}
+SOURCE_SCHEMA = {
+    "type": "object", "required": list(SOURCE_KEYS[:4]), "additionalProperties": False,
+    "properties": {"title": _TEXT, "publisher": _TEXT, "year": _YEAR, "url": _URL,
+                   "via": {**_URL, "description": "the copy where the original was read"}},
+}
+PROPERTY_SCHEMAS = {
+    "title": _TEXT, "summary": _TEXT, "name": _TEXT, "policy": _TEXT, "river": _TEXT,
+    "countries": {"type": "array", "items": _ISO3},
+    "crossings": {"type": "array", "items": _ID},
+    "period": {"type": "object", "required": ["from", "to"], "additionalProperties": False,
+               "properties": {"from": _YEAR, "to": {"anyOf": [_YEAR, {"type": "null"}]}}},
+    "sources": {"type": "array", "minItems": 1, "items": SOURCE_SCHEMA},
+    "modes": {"type": "array", "items": {"enum": list(MODES)}},
+    "confidence": {"enum": list(CONFIDENCE)},
+    "kind": {"enum": list(DMZ_KINDS)},
+    "schematic": {"type": "boolean"}, "disputed": {"type": "boolean"},
+    "iso3": _ISO3, "role": {"enum": list(ROLES)},
+}
+
 
 @dataclass(frozen=True)
 class Source:
