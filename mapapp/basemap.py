@@ -13,13 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapapp import paths
-from mapapp.loading import LoadError
+from mapapp.loading import SHIPPED_BASEMAP, LoadError
 
 if TYPE_CHECKING:  # imported when a map is loaded: `mapapp validate` does without it
     import geopandas as gpd
 
-BASEMAP_PATH = paths.data_dir() / "basemap" / "countries.geojson"
+BASEMAP_PATH = SHIPPED_BASEMAP  # read when no other path is given
 REBUILD_HINT = "rebuild it with scripts/build_basemap.py"
 
 

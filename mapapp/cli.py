@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from mapapp import __version__, paths
-from mapapp.loading import DataError, LoadError
+from mapapp.loading import DataError, LoadError, default_data_path
 
 OK, PROBLEMS, UNUSABLE = 0, 1, 2
 
@@ -25,12 +25,6 @@ def cli() -> None:
 
     Maintainers: `mapapp format` then `mapapp validate` before every commit.
     """
-
-
-def _default_data() -> Path:
-    import os
-
-    return Path(os.environ.get("MAPAPP_DATA") or paths.default_data_path())
 
 
 def _printable(text: str) -> str:
@@ -52,7 +46,7 @@ def validate(paths: tuple[Path, ...], output: str) -> None:
     from mapapp.validation import validate_file
 
     problems, unusable = [], False
-    for path in paths or (_default_data(),):
+    for path in paths or (default_data_path(),):
         try:
             problems += validate_file(path)
         except DataError as error:
@@ -84,7 +78,7 @@ def format_command(path: Path | None, check: bool) -> None:
     """
     from mapapp.formatting import canonical_text, write_atomically
 
-    path = path or _default_data()
+    path = path or default_data_path()
     try:
         current, wanted = canonical_text(path)
     except DataError as error:
@@ -124,7 +118,7 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
 
     from mapapp.web import create_app
 
-    path = data or _default_data()
+    path = data or default_data_path()
     try:
         app = create_app({"MAPAPP_DATA": str(path), "MAPAPP_WATCH": debug})
     except LoadError as error:
@@ -166,7 +160,7 @@ def export(outdir: Path, data: Path | None, public_url: str | None, force: bool)
     """
     from mapapp.export import Export, ExportError
 
-    path = data or _default_data()
+    path = data or default_data_path()
     try:
         job = Export(outdir, path, public_url, force)
     except ExportError as error:

@@ -1,6 +1,9 @@
-"""Reading the data files: bytes to text to JSON, remembering where everything starts.
+"""Reading the data files: where they are, and bytes to text to JSON, remembering where
+everything starts.
 
-Maintainers edit the data by hand, so every problem must name a line. The standard library's
+This is the only code that knows the data's file names (docs/data-format.md): the GeoJSON, the
+narratives beside it, the statistics, the context chapter, the glossary, the translations and the
+base map. Maintainers edit the data by hand, so every problem must name a line. The standard library's
 JSON parser is fast but forgets positions; here it parses first (and decides whether the file is
 JSON at all), and a member's offset is found only when a problem asks for its line, by scanning
 the enclosing objects and arrays with the same C decoder. A file with a duplicate key (where the
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import bisect
 import gc
+import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from mapapp import paths
+
+# The data's files, relative to the folder of its GeoJSON file (docs/data-format.md).
+ROUTES = "routes.geojson"
+NARRATIVES = "narratives"  # one <route-id>.md per route
+STATISTICS = "statistics.csv"
+CONTEXT = "context.md"  # the context chapter
+GLOSSARY = "glossary.md"
+TRANSLATIONS = {"ko": "translations/ko.po"}
+# The base map (built by scripts/build_basemap.py): countries, then the layers drawn over them.
+BASEMAP = "basemap"
+BASEMAP_LAYERS = ("countries", "rivers", "towns", "labels")
+SHIPPED_BASEMAP = paths.data_dir() / BASEMAP / "countries.geojson"
 
 Pointer = tuple[str | int, ...]
 
@@ -135,13 +152,89 @@ class _Members:
 
 @dataclass
 class Dataset:
-    """Everything the validator and the model read: the GeoJSON and the files beside it."""
+    """Everything the validator and the model read: the GeoJSON and the files beside it.
+
+    Files that are optional (statistics, context, glossary, translations, base map layers other
+    than the countries) are present only when they exist; an unreadable one is kept as its
+    DataError, for the validator to report beside every other problem."""
 
     geojson: JsonDocument
     narratives_dir: Path
     narratives: dict[str, TextFile | DataError]
     statistics: TextFile | DataError | None
-    basemap_path: Path
+    basemap: dict[str, Path]  # layer -> file; always "countries"
+    context: TextFile | DataError | None = None
+    glossary: TextFile | DataError | None = None
+    translations: dict[str, TextFile | DataError] = field(default_factory=dict)
+
+    @property
+    def basemap_path(self) -> Path:
+        """The base map's countries, which the spatial checks and every map read."""
+        return self.basemap["countries"]
+
+    def version(self) -> str:
+        """A short hash of every input file: it changes whenever any of them does."""
+        digest = hashlib.sha256()
+        texts = [(ROUTES, self.geojson)]
+        texts += [(f"{NARRATIVES}/{name}", source) for name, source in sorted(
+            self.narratives.items())]
+        texts += [(name, source) for name, source in (
+            (STATISTICS, self.statistics), (CONTEXT, self.context), (GLOSSARY, self.glossary),
+            *sorted(self.translations.items()))]
+        for name, source in texts:
+            if isinstance(source, TextFile):
+                digest.update(f"{name}\0{source.text}\0".encode())
+        for layer, path in sorted(self.basemap.items()):
+            digest.update(f"{BASEMAP}/{layer}\0".encode())
+            digest.update(Path(path).read_bytes())
+        return digest.hexdigest()[:12]
+
+
+def default_data_path() -> Path:
+    """The GeoJSON every command and the site use unless told otherwise: $MAPAPP_DATA, else the
+    project's own data/routes.geojson."""
+    return Path(os.environ.get("MAPAPP_DATA") or paths.data_dir() / ROUTES)
+
+
+def data_file(path: Path | str) -> Path:
+    """The GeoJSON a path names: itself, or the routes.geojson of a folder (DataError when the
+    folder has none)."""
+    path = Path(path)
+    if path.is_dir():
+        if not (path / ROUTES).exists():
+            raise DataError(path, f"is a folder without a {ROUTES}")
+        return path / ROUTES
+    return path
+
+
+def basemap_files(data_path: Path | str) -> dict[str, Path]:
+    """The base map's layer files: those beside the data when it has its own base map (a
+    `basemap/countries.geojson`), else the project's; a layer not built yet is left out."""
+    files = _basemap_candidates(data_path)
+    return {layer: path for layer, path in files.items()
+            if layer == "countries" or path.exists()}
+
+
+def _basemap_candidates(data_path: Path | str) -> dict[str, Path]:
+    folder = Path(data_path).parent / BASEMAP
+    if not (folder / "countries.geojson").exists():
+        folder = SHIPPED_BASEMAP.parent
+    return {layer: folder / f"{layer}.geojson" for layer in BASEMAP_LAYERS}
+
+
+def input_files(data_path: Path | str) -> list[Path]:
+    """Every file the data at `data_path` is read from, or would be if it existed: what a watcher
+    looks at to know that the data changed."""
+    data_path = Path(data_path)
+    folder = data_path.parent
+    return [data_path, folder / STATISTICS, folder / CONTEXT, folder / GLOSSARY,
+            *(folder / name for name in TRANSLATIONS.values()),
+            *_basemap_candidates(data_path).values(), *_narrative_files(folder / NARRATIVES)]
+
+
+def _narrative_files(folder: Path) -> list[Path]:
+    # By name: all in one folder, so the order of the paths, and many times faster.
+    return sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
 
 
 def read_text(path: Path) -> TextFile:
@@ -271,29 +364,27 @@ def _record_positions(document: JsonDocument) -> None:
     walk(0, (), document.depth)
 
 
-def sibling_basemap(data_path: Path) -> Path:
-    """The base map beside a data file, or the project's shipped one."""
-    beside = Path(data_path).parent / "basemap" / "countries.geojson"
-    return beside if beside.exists() else paths.data_dir() / "basemap" / "countries.geojson"
-
-
 def load_dataset(data_path: Path | str | None = None) -> Dataset:
-    """Read the GeoJSON file and, beside it, `narratives/*.md` and `statistics.csv`.
+    """Read the GeoJSON file (default: default_data_path()) and the files beside it.
 
-    Raises DataError only for the GeoJSON file itself; a broken narrative or statistics file is
+    Raises DataError only for the GeoJSON file itself; a broken narrative or other file is
     kept as its DataError, for the validator to report beside every other problem.
     """
-    path = Path(data_path) if data_path else paths.default_data_path()
+    path = Path(data_path) if data_path else default_data_path()
     document = read_json(path)
-    narratives_dir = path.parent / "narratives"
-    narratives: dict[str, TextFile | DataError] = {}
-    if narratives_dir.is_dir():
-        # By name: all in one folder, so the order of the paths, and many times faster.
-        for narrative in sorted(narratives_dir.glob("*.md"), key=lambda path: path.name):
-            narratives[narrative.stem] = _read_or_error(narrative)
-    statistics_path = path.parent / "statistics.csv"
-    statistics = _read_or_error(statistics_path) if statistics_path.exists() else None
-    return Dataset(document, narratives_dir, narratives, statistics, sibling_basemap(path))
+    folder = path.parent
+    narratives = {narrative.stem: _read_or_error(narrative)
+                  for narrative in _narrative_files(folder / NARRATIVES)}
+    return Dataset(
+        geojson=document, narratives_dir=folder / NARRATIVES, narratives=narratives,
+        statistics=_read_if_there(folder / STATISTICS), basemap=basemap_files(path),
+        context=_read_if_there(folder / CONTEXT), glossary=_read_if_there(folder / GLOSSARY),
+        translations={language: source for language, name in TRANSLATIONS.items()
+                      if (source := _read_if_there(folder / name)) is not None})
+
+
+def _read_if_there(path: Path) -> TextFile | DataError | None:
+    return _read_or_error(path) if path.exists() else None
 
 
 def _read_or_error(path: Path) -> TextFile | DataError:

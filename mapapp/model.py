@@ -9,7 +9,6 @@ mapapp.statistics), re-exported here.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapapp.basemap import load_basemap
 from mapapp.contract import Source
-from mapapp.loading import DataError, Dataset, LoadError, load_dataset
+from mapapp.loading import LoadError, load_dataset
 from mapapp.narrative import Narrative, Place, Stage
 from mapapp.statistics import Figure
 from mapapp.validation import Problem, inspect
@@ -160,7 +159,7 @@ def load_atlas(path: Path | str | None = None) -> Atlas:
     described = {props["iso3"]: props for _, props, _ in features.get("country", ())}
     basemap = load_basemap(dataset.basemap_path)
     return Atlas(
-        version=_version(dataset),
+        version=dataset.version(),
         path=Path(dataset.geojson.path),
         routes=tuple(_route(id_, props, shape, inspection.narratives[id_])
                      for id_, props, shape in features.get("route", ())),
@@ -171,20 +170,6 @@ def load_atlas(path: Path | str | None = None) -> Atlas:
         dmz=tuple(_dmz(id_, props, shape) for id_, props, shape in features.get("dmz", ())),
         figures=tuple(inspection.figures),
     )
-
-
-def _version(dataset: Dataset) -> str:
-    digest = hashlib.sha256()
-    texts = [dataset.geojson.text]
-    texts += [f"{name}\0{source.text}" for name, source in sorted(dataset.narratives.items())
-              if not isinstance(source, DataError)]
-    if dataset.statistics is not None and not isinstance(dataset.statistics, DataError):
-        texts.append(dataset.statistics.text)
-    for text in texts:
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\0")
-    digest.update(Path(dataset.basemap_path).read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def _sources(props: dict) -> tuple[Source, ...]:

@@ -62,15 +62,11 @@ def validate_file(path: Path | str) -> list[Problem]:
     """Check one path as the CLI takes it: a GeoJSON file (with what lies beside it), a folder
     holding routes.geojson, a single narrative (.md) or the statistics (.csv)."""
     from mapapp.contract import Issue
-    from mapapp.loading import DataError, read_text
+    from mapapp.loading import data_file, read_text
     from mapapp.narrative import parse_narrative
     from mapapp.statistics import parse_statistics
 
-    path = Path(path)
-    if path.is_dir():
-        path = path / "routes.geojson"
-        if not path.exists():
-            raise DataError(path.parent, "is a folder without a routes.geojson")
+    path = data_file(path)
     if path.suffix.lower() not in (".md", ".csv"):
         return validate_path(path)
     text = read_text(path).text

@@ -24,6 +24,7 @@ from flask import Blueprint, Flask
 from flask_babel import Babel
 
 from mapapp import paths
+from mapapp.loading import default_data_path
 from mapapp.web import api, caching, educators, pages, rendering, security
 from mapapp.web.site import Site
 
@@ -36,7 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("mapapp", template_folder=str(paths.templates_dir()),
                 static_folder=str(paths.static_dir()), static_url_path="/static")
     app.config.from_mapping(
-        MAPAPP_DATA=os.environ.get("MAPAPP_DATA") or str(paths.default_data_path()),
+        MAPAPP_DATA=str(default_data_path()),
         MAPAPP_WATCH=None,
         MAPAPP_PUBLIC_URL=os.environ.get("MAPAPP_PUBLIC_URL") or None,
     )

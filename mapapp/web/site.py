@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g
 
-from mapapp.loading import LoadError, sibling_basemap
+from mapapp.loading import LoadError, input_files
 from mapapp.model import Atlas, AtlasError, load_atlas
 
 T = TypeVar("T")
@@ -86,11 +86,8 @@ class Site:
 
     def _files(self) -> tuple:
         """Name, size and modification time of every input file: cheap enough per request."""
-        folder = self.data_path.parent
-        candidates = [self.data_path, folder / "statistics.csv", sibling_basemap(self.data_path),
-                      *sorted((folder / "narratives").glob("*.md"))]
         stamps = []
-        for path in candidates:
+        for path in input_files(self.data_path):
             try:
                 stat = path.stat()
             except OSError:
