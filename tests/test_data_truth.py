@@ -288,3 +288,160 @@ def test_books_are_cited_as_books_not_as_blogs_about_them(inspection, features):
               if "escape_to_mongo" in url or "escape_to_mongo" in (via or "")]
     assert demick and all(url == "https://www.publishersweekly.com/9780385523905"
                           for url, _ in demick)
+
+
+# -- corrections of issue 10: the wrong wording cannot come back -------------------------------
+NARRATIVES = DATA / "narratives"
+
+
+def _feature(features, feature_id) -> dict:
+    return next(f for f in features if f["id"] == feature_id)
+
+
+def _stages(inspection, route_id) -> dict:
+    return {stage.title: stage for stage in inspection.narratives[route_id].stages}
+
+
+def _all_text() -> str:
+    """Every word the visitor reads: the features' texts and every narrative file."""
+    return "\n".join([ROUTES.read_text(encoding="utf-8"),
+                      *(path.read_text(encoding="utf-8") for path in sorted(NARRATIVES.glob("*.md")))])
+
+
+def _prose(feature) -> str:
+    """A feature's own texts (summary, policy…), without its sources' titles."""
+    return json.dumps({key: value for key, value in feature["properties"].items()
+                       if key != "sources"})
+
+
+def _cites(stage_or_sources, url_part: str) -> bool:
+    sources = getattr(stage_or_sources, "sources", stage_or_sources)
+    return any(url_part in (s.url if hasattr(s, "url") else s["url"]) for s in sources)
+
+
+def test_south_korea_is_not_said_to_accept_everyone(features):
+    """It sent two fishermen back through Panmunjom on 7 November 2019 (FACTS X1)."""
+    assert "accepts everyone" not in _all_text()
+    korea = _feature(features, "country-kor")["properties"]
+    assert "November 2019" in korea["policy"] and "two fishermen" in korea["policy"]
+    assert _cites(korea["sources"], "AEN20191107009500325")
+
+
+def test_the_2019_return_is_told_on_the_sea_route(inspection):
+    stage = _stages(inspection, "sea-route")["Questioning and a new start"]
+    assert "7 November 2019" in stage.body and "Panmunjom" in stage.body
+    assert _cites(stage, "AEN20191107009500325")
+
+
+def test_boat_crossings_of_the_nll_are_not_miscounted(inspection, features):
+    """A boat crossed the NLL to Samcheok in June 2019, so May 2023 was not "the first in six
+    years"; what holds is the first family since 2017, and October 2023 the first across the
+    East Sea NLL since November 2019 (FACTS X2-X4)."""
+    text = _all_text()
+    for wrong in ("in six years", "first by the east coast in four years"):
+        assert wrong not in text
+    stages = _stages(inspection, "sea-route")
+    yeonpyeong = stages["In the Yellow Sea towards Yeonpyeong"]
+    assert "first family" in yeonpyeong.body and "since 2017" in yeonpyeong.body
+    sokcho = stages["Across the NLL off the east coast"]
+    assert "East Sea since November 2019" in sokcho.body
+    assert _cites(sokcho, "anews.com.tr")
+
+
+def test_the_talks_stopped_for_ten_months_after_the_vietnam_airlift(inspection):
+    """Stopped in August 2004, resumed in May 2005 (FACTS X5)."""
+    assert "more than a year" not in _all_text()
+    stage = _stages(inspection, "vietnam-cambodia-route")["Into Vietnam"]
+    assert "ten months" in stage.body and "May 2005" in stage.body
+    assert _cites(stage, "wikinews.org")
+
+
+@pytest.mark.parametrize("unsourced", [
+    "facial", "25 minutes", "most heavily guarded border in the world", "most guarded border",
+    "most heavily guarded border in Korea", "almost all had spent", "almost all the others",
+    "Friendship Bridge", "none of the 25", "20 a month", "2,000 baht"])
+def test_claims_without_a_source_stay_out(unsourced):
+    assert unsourced not in _all_text()
+
+
+def test_the_dmz_soldier_survived_and_was_reached_minutes_later(inspection):
+    """Hit five times, pulled to safety minutes later, survived (FACTS X7; no source gives the
+    minutes)."""
+    body = _stages(inspection, "dmz-route")["The dash at Panmunjom"].body
+    assert "survived" in body and "five times" in body and "minutes later" in body
+
+
+def test_shoot_orders_are_told_only_beside_their_sources(inspection, features):
+    """The 2020 order as the US commander stated it (AFP) and HRW 2024 reported it (FACTS X8)."""
+    told = [(stage.title, stage.sources) for narrative in inspection.narratives.values()
+            for stage in narrative.stages if re.search(r"\bshoot", stage.body)]
+    told += [(f["id"], f["properties"]["sources"]) for f in features
+             if re.search(r"\bshoot", _prose(f))]
+    assert told
+    for where, sources in told:
+        assert _cites(sources, "mb.com.ph") and _cites(sources, "hrw.org/report/2024"), where
+
+
+def test_hanawon_s_length_is_three_months_with_its_source(inspection, features):
+    """About three months (12 weeks) (FACTS X9), and never without the source that says so."""
+    stages = [stage for narrative in inspection.narratives.values() for stage in narrative.stages
+              if "three months (12 weeks)" in stage.body]
+    places = [f for f in features if "three months" in _prose(f)]
+    assert stages and places
+    for sources in [stage.sources for stage in stages] + [f["properties"]["sources"]
+                                                          for f in places]:
+        assert _cites(sources, "wikipedia.org/wiki/Hanawon")
+
+
+def test_periods_match_the_stories_they_tell(features):
+    """The Vietnam route is told from the 2004 airlift to the 2011 cables, and no longer says
+    "until 2004"; the DMZ has been crossed since the 1953 armistice, not since one crossing in
+    2007."""
+    vietnam = _feature(features, "vietnam-cambodia-route")["properties"]["period"]
+    assert vietnam == {"from": 2004, "to": 2011}
+    assert "Until 2004" not in (NARRATIVES / "vietnam-cambodia-route.md").read_text("utf-8")
+    assert _feature(features, "dmz-route")["properties"]["period"]["from"] == 1953
+
+
+def test_manpo_ji_an_is_gone_with_every_reference_to_it(features):
+    """places.csv marks both towns "geography only" and no source names the crossing."""
+    assert "manpo-jian" not in {f["id"] for f in features}
+    text = _all_text()
+    assert "Manpo" not in text and "Ji'an" not in text
+
+
+def test_every_figure_of_the_russia_route_stands_beside_its_source(inspection):
+    """Checked against the originals: the Moscow Times 2010 and 2014, Kyodo 2009, UPI 2016."""
+    figures = {"32,600": "402318.html", "at least 10,000": "a41375", "1,700": "oananews.org",
+               "twelve": "oananews.org", "30 days": "upi.com", "2 February 2016": "a51715",
+               "about 10,000": "402318.html"}
+    stages = inspection.narratives["russia-route"].stages
+    for figure, source in figures.items():
+        holding = [stage for stage in stages if figure in stage.body]
+        assert holding, figure
+        assert all(_cites(stage, source) for stage in holding), figure
+
+
+def test_the_embassy_route_s_dated_events_cite_their_reports(inspection):
+    """Spanish embassy, 14-18 March 2002 (FACTS X10); Shenyang, 8-23 May 2002 (X11)."""
+    stages = _stages(inspection, "embassy-route")
+    beijing = stages["Into the Spanish embassy in Beijing"]
+    assert "14 March 2002, 25 North Koreans" in beijing.body and "Manila" in beijing.body
+    assert _cites(beijing, "news.bbc.co.uk")
+    shenyang = stages["At the consulates in Shenyang"]
+    assert "8 May 2002" in shenyang.body and "23 May 2002" in shenyang.body
+    assert _cites(shenyang, "japantimes.co.jp/2003/05/10")
+    high = [stage for stage in stages.values() if stage.confidence == "high"]
+    assert all(_cites(stage, "news.bbc.co.uk") or _cites(stage, "japantimes.co.jp")
+               or _cites(stage, "hrw.org") for stage in high)
+
+
+# Phrases whose only support is an L row of FACTS: a stage that tells them is not `high`.
+LOW_EVIDENCE = ("US$85,000", "Jo Hye Kyung", "building with a cross", "financial collateral")
+
+
+def test_a_stage_resting_on_weak_evidence_is_not_high(inspection):
+    for narrative in inspection.narratives.values():
+        for stage in narrative.stages:
+            if any(phrase in stage.body for phrase in LOW_EVIDENCE):
+                assert stage.confidence != "high", (narrative.route_id, stage.title)
