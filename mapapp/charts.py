@@ -25,6 +25,7 @@ BAR, LATEST, INK, GRID = "#0072B2", "#D55E00", "#3a3530", "#e3dfd8"
 SERIES_LABELS = {
     "arrivals": "Arrivals in South Korea",
     "arrivals_women": "Women among them",
+    "arrivals_span": "Arrivals over several years",
     "cumulative": "All arrivals since 1953",
     "hiding_in_china": "North Koreans hiding in China (estimate)",
 }

@@ -15,10 +15,14 @@ COLUMNS = ("series", "period", "value", "low", "high", "vintage", "confidence", 
 # `source_via` (the copy where a figure was read) is optional: a file written before it existed
 # names the columns up to source_url, and its rows have one field fewer.
 REQUIRED_COLUMNS = COLUMNS[:-1]
-SERIES = ("arrivals", "arrivals_women", "cumulative", "hiding_in_china")
+SERIES = ("arrivals", "arrivals_women", "arrivals_span", "cumulative", "hiding_in_china")
 ESTIMATES = ("hiding_in_china",)
+# Arrivals over several years (sources before 2001 give totals, not yearly counts): their period
+# is a span such as 1990-1994, and no other series takes one.
+SPANS = ("arrivals_span",)
 FIRST_ARRIVALS_YEAR = 2001
 _VINTAGE = re.compile(r"^\d{4}(-\d{2})?$")
+_SPAN = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,14 @@ class Figure:
     note: str
     source: Source
     line: int
+    first_period: int | None = None  # the first year of a span; `period` is its last
+
+    @property
+    def years(self) -> str:
+        """The period as a reader writes it: "2009", or "1990–1994" for a span."""
+        if self.first_period is None:
+            return str(self.period)
+        return f"{self.first_period}–{self.period}"
 
 
 def parse_statistics(text: str) -> tuple[list[Figure], list[Issue]]:
@@ -77,9 +89,7 @@ def _figure(row: dict[str, str], line: int, issues: list[Issue]) -> Figure | Non
 
     if row["series"] not in SERIES:
         fault(f'unknown series "{row["series"]}"', f"use one of {', '.join(SERIES)}")
-    period = _whole(row["period"])
-    if period is None or not 1945 <= period <= 2100:
-        fault(f'period "{row["period"]}" is not a year', "write the year, e.g. 2009")
+    first_period, period = _period(row, fault)
     numbers = {key: _whole(row[key]) for key in ("value", "low", "high")}
     for key, number in numbers.items():
         if row[key] and (number is None or number < 0):
@@ -87,8 +97,10 @@ def _figure(row: dict[str, str], line: int, issues: list[Issue]) -> Figure | Non
                   "write digits only, without separators, e.g. 2914")
     value, low, high = numbers["value"], numbers["low"], numbers["high"]
     if row["series"] in ESTIMATES:
-        if value is None and (low is None or high is None):
-            fault("an estimate needs a value, or a low and a high", "fill value, or low and high")
+        if value is None and low is None and high is None:
+            fault("an estimate needs a value, a range or a bound",
+                  "fill value, or low and high; high alone means \"up to\", low alone \"at "
+                  "least\"")
         if low is not None and high is not None and low > high:
             fault(f"low {low} is above high {high}", "swap them")
         elif value is not None and ((low is not None and value < low) or
@@ -112,7 +124,24 @@ def _figure(row: dict[str, str], line: int, issues: list[Issue]) -> Figure | Non
         return None
     return Figure(row["series"], period, value, low, high, row["vintage"], row["confidence"],
                   row["note"], Source(row["source_title"], row["source_publisher"], year,
-                                      row["source_url"], via), line)
+                                      row["source_url"], via), line, first_period)
+
+
+def _period(row: dict[str, str], fault) -> tuple[int | None, int | None]:
+    """(first year, year): a span for the series that take one, a single year for the rest."""
+    span = _SPAN.match(row["period"])
+    if row["series"] in SPANS:
+        first, last = (int(span[1]), int(span[2])) if span else (None, None)
+        if first is None or not 1945 <= first < last <= 2100:
+            fault(f'period "{row["period"]}" is not a span of years',
+                  "write the first and the last year, e.g. 1990-1994")
+        return first, last
+    period = _whole(row["period"])
+    if period is None or not 1945 <= period <= 2100:
+        fault(f'period "{row["period"]}" is not a year',
+              "write the year, e.g. 2009" + (f"; only {', '.join(SPANS)} takes a span"
+                                              if span else ""))
+    return None, period
 
 
 def _whole_series(figures: list[Figure], issues: list[Issue]) -> None:
@@ -125,6 +154,13 @@ def _whole_series(figures: list[Figure], issues: list[Issue]) -> None:
                                 f"on line {seen[key].line}", "keep one row per series and year"))
         seen.setdefault(key, figure)
     years = sorted(period for series, period in seen if series == "arrivals")
+    for figure in figures:
+        overlap = [year for year in years if figure.first_period is not None
+                   and figure.first_period <= year <= figure.period]
+        if overlap:
+            issues.append(Issue(figure.line, f"{figure.series} {figure.years} overlaps the yearly "
+                                f"arrivals of {overlap[0]}–{overlap[-1]}",
+                                "end the span before the first year counted one by one"))
     if years:
         missing = sorted(set(range(FIRST_ARRIVALS_YEAR, years[-1] + 1)) - set(years))
         if missing:

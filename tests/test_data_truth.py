@@ -59,12 +59,17 @@ def facts_arrivals() -> dict[int, str]:
     return rows
 
 
-def _statistics() -> dict[tuple[str, int], int | None]:
+def _rows() -> list[dict[str, str]]:
     with STATISTICS.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    figures = {(row["series"], int(row["period"])): int(row["value"]) if row["value"] else None
-               for row in rows if row["series"] != "hiding_in_china"}
-    assert len(figures) == sum(row["series"] != "hiding_in_china" for row in rows), "duplicates"
+        return list(csv.DictReader(handle))
+
+
+def _statistics() -> dict[tuple[str, int | str], int | None]:
+    """(series, year) -> value for the counts; a span's period stays text ("1990-1994")."""
+    rows = [row for row in _rows() if row["series"] != "hiding_in_china"]
+    figures = {(row["series"], row["period"] if "-" in row["period"] else int(row["period"])):
+               int(row["value"]) if row["value"] else None for row in rows}
+    assert len(figures) == len(rows), "duplicates"
     return figures
 
 
@@ -98,16 +103,51 @@ def test_women_among_arrivals_are_the_figures_given():
     assert shipped == given
 
 
+def _facts_section_3_row(first_cell: str) -> list[str]:
+    table = _section(FACTS.read_text(encoding="utf-8"), 3)
+    line = next(line for line in table.splitlines() if line.startswith(f"| {first_cell} |"))
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
 @needs_facts
 def test_cumulative_totals_are_those_reported():
+    """W2 for 2024 and 2025, and section 3's "up to 1998 (cumulative)" row for 1998."""
     facts = FACTS.read_text(encoding="utf-8")
     row = next(line for line in facts.splitlines() if line.startswith("| W2 |"))
     reported = {int(year): _number(total)
                 for total, year in re.findall(r"\*\*([\d,]+)\*\* at the end of (\d{4})", row)}
     assert reported == {2024: 34_314, 2025: 34_538}
+    before = _facts_section_3_row("up to 1998 (cumulative)")
+    reported[1998] = _number(re.match(r"[\d,]+", before[1])[0])
+    assert reported[1998] == 947
     shipped = {year: value for (series, year), value in _statistics().items()
                if series == "cumulative"}
     assert shipped == reported
+
+
+@needs_facts
+def test_arrivals_before_2001_are_the_spans_the_sources_give():
+    """Section 3 gives 86 for 1990-1994 and no count for 1999 or 2000: nothing is made up for
+    them (not the 312 for 2000 that no source in FACTS gives)."""
+    span = _facts_section_3_row("1990–1994")
+    assert re.match(r"(\d+) in total", span[1])[1] == "86"
+    shipped = {period: value for (series, period), value in _statistics().items()
+               if series == "arrivals_span"}
+    assert shipped == {"1990-1994": 86}
+    assert facts_arrivals()[2000] == "not found"
+    years = {period for series, period in _statistics() if series == "arrivals"}
+    assert min(years) == 2001
+    assert not any(row["value"] == "312" for row in _rows())
+
+
+@needs_facts
+def test_up_to_100_000_is_an_upper_bound_not_a_point():
+    """ICG 2006: "likely to be something up to 100,000" (FACTS N4)."""
+    facts = FACTS.read_text(encoding="utf-8")
+    assert "up to 100,000" in next(line for line in facts.splitlines() if line.startswith("| N4 |"))
+    (row,) = [row for row in _rows() if row["series"] == "hiding_in_china"
+              and row["period"] == "2006"]
+    assert (row["value"], row["low"], row["high"]) == ("", "", "100000")
 
 
 def test_cumulative_totals_grow_by_the_year_s_arrivals():
