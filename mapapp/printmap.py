@@ -153,7 +153,7 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
             x, y = project(*inside.representative_point().coords[0])
             out.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="24" '
                        f'font-weight="600" fill="{style.INK}" stroke="#ffffff" '
-                       f'stroke-width="5" paint-order="stroke" stroke-linejoin="round">'
+                       f'stroke-width="5" stroke-linejoin="round">'
                        f'{html.escape(country.name)}</text>')
     for leg in route.legs:
         air = leg.mode == "air"
