@@ -1,17 +1,23 @@
 """The country base map, loaded in one place.
 
-Every page draws the same country outlines (data/basemap/countries.geojson, built by
-scripts/build_basemap.py from Natural Earth 1:10m), and validation needs them to check which
-country a point is in.  Loading goes through here so the file is parsed once per process and
-a missing or broken file gives one clear message instead of a GDAL traceback.
+Every page draws the same country outlines (the base map's countries, built by
+scripts/build_basemap.py from Natural Earth 1:10m; mapapp.loading says where they are), and
+validation needs them to check which country a point is in. Loading goes through here so the
+file is parsed once per version of it and a missing or broken file gives one clear message
+instead of a GDAL traceback.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from mapapp.loading import SHIPPED_BASEMAP, LoadError
 
@@ -29,15 +35,56 @@ class BasemapError(LoadError):
 def load_basemap(path: str | Path | None = None) -> gpd.GeoDataFrame:
     """Countries as a GeoDataFrame (iso3, name, geometry) in EPSG:4326.
 
-    Cached per resolved path: the result is shared, so treat it as read-only (`.copy()` it
-    before changing anything).
+    Cached per file and modification time: the result is shared, so treat it as read-only
+    (`.copy()` it before changing anything).
     """
-    return _load(Path(path or BASEMAP_PATH).resolve())
+    return _load(*_version(path))
+
+
+@dataclass(frozen=True, eq=False)  # one per version of the file, so compared by identity
+class CountryShapes:
+    codes: tuple[str, ...]  # ISO3
+    shapes: tuple[BaseGeometry, ...]
+
+
+def country_shapes(path: str | Path | None = None) -> CountryShapes:
+    """The countries' ISO codes and shapes, for the checks; BasemapError when unusable."""
+    return _country_shapes(*_version(path))
+
+
+def _version(path: str | Path | None) -> tuple[Path, int]:
+    """The file and its modification time: a rebuilt base map is read again."""
+    path = Path(path or BASEMAP_PATH).resolve()
+    try:
+        return path, os.stat(path).st_mtime_ns
+    except OSError:
+        return path, 0  # reading it says what is wrong
 
 
 @lru_cache(maxsize=8)
-def _load(path: Path) -> gpd.GeoDataFrame:
-    import geopandas as gpd
+def _country_shapes(path: Path, mtime: int) -> CountryShapes:
+    """The file as scripts/build_basemap.py writes it is read with json and shapely alone:
+    geopandas takes longer to import than validating the shipped data does. Anything else goes
+    through load_basemap, for its messages."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        features = document["features"]
+        properties = [feature["properties"] for feature in features]
+        plain = document["type"] == "FeatureCollection" and features and all(
+            isinstance(props["iso3"], str) and "name" in props and "geometry" not in props
+            and feature["geometry"] for feature, props in zip(features, properties, strict=True))
+        if plain:
+            return CountryShapes(tuple(props["iso3"] for props in properties),
+                                 tuple(shape(feature["geometry"]) for feature in features))
+    except Exception:  # broken in some way: load_basemap says how
+        pass
+    frame = _load(path, mtime)
+    return CountryShapes(tuple(frame.iso3), tuple(frame.geometry))
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: int) -> gpd.GeoDataFrame:
+    import geopandas as gpd  # here: `mapapp validate` does without it
 
     try:
         document = json.loads(path.read_text(encoding="utf-8"))

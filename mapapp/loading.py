@@ -2,13 +2,13 @@
 everything starts.
 
 This is the only code that knows the data's file names (docs/data-format.md): the GeoJSON, the
-narratives beside it, the statistics, the context chapter, the glossary, the translations and the
-base map. Maintainers edit the data by hand, so every problem must name a line. The standard library's
-JSON parser is fast but forgets positions; here it parses first (and decides whether the file is
-JSON at all), and a member's offset is found only when a problem asks for its line, by scanning
-the enclosing objects and arrays with the same C decoder. A file with a duplicate key (where the
-last one is read) is instead walked whole at once, so that every occurrence is known. This module
-does I/O and parsing only: no checks, no Flask, no folium.
+narratives beside it, the statistics, the context chapter, the glossary, the translations and
+the base map. Maintainers edit the data by hand, so every problem must name a line. The
+standard library's JSON parser is fast but forgets positions; here it parses first (and decides
+whether the file is JSON at all), and a member's offset is found only when a problem asks for
+its line, by scanning the enclosing objects and arrays with the same C decoder. A file with a
+duplicate key (where the last one is read) is instead walked whole at once, so that every
+occurrence is known. This module does I/O and JSON parsing only: no checks, no Flask, no folium.
 """
 
 from __future__ import annotations

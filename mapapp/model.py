@@ -1,10 +1,10 @@
 """The dataset as the site sees it: immutable, checked, and built once per data version.
 
-`load_atlas` reads and validates the data (mapapp.loading, mapapp.validation) and, only when
-nothing is wrong, turns it into frozen dataclasses. The map builder, the charts and the web layer
-see nothing but the Atlas, so the GeoJSON is parsed once and a half-valid dataset never reaches a
-page. Stages and figures are the parser's own frozen records (mapapp.narrative,
-mapapp.statistics), re-exported here.
+`load_atlas` reads, parses and checks the data (mapapp.loading, mapapp.parsing,
+mapapp.validation) and, only when nothing is wrong, builds frozen dataclasses from the parsed
+documents. The map builder, the charts and the web layer see nothing but the Atlas, so the
+GeoJSON is parsed once and a half-valid dataset never reaches a page. Stages and figures are the
+parsers' own frozen records (mapapp.narrative, mapapp.statistics), re-exported here.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from mapapp.basemap import load_basemap
 from mapapp.contract import Source
 from mapapp.loading import LoadError, load_dataset
 from mapapp.narrative import Narrative, Place, Stage
+from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
-from mapapp.validation import Problem, inspect
+from mapapp.validation import Problem, check
 
 __all__ = ["Atlas", "AtlasError", "Country", "Crossing", "DmzFeature", "Figure", "Leg", "Place",
            "Route", "Stage", "load_atlas"]
@@ -149,26 +150,32 @@ def load_atlas(path: Path | str | None = None) -> Atlas:
     """Read, check and build. Raises a LoadError: DataError (unreadable GeoJSON), BasemapError
     (broken base map) or AtlasError (any problem the validator finds): the site never shows
     half-valid data."""
-    dataset = load_dataset(path)
-    inspection = inspect(dataset)
-    if inspection.problems:
-        raise AtlasError(inspection.problems)
-    features = {ref.layer: [] for ref in inspection.features}
-    for ref in inspection.features:
-        features[ref.layer].append((ref.id, ref.properties, inspection.shapes.get(ref.index)))
-    described = {props["iso3"]: props for _, props, _ in features.get("country", ())}
+    parsed = parse(load_dataset(path))
+    problems = check(parsed).problems
+    if problems:
+        raise AtlasError(problems)
+    return build(parsed)
+
+
+def build(parsed: Parsed) -> Atlas:
+    """The Atlas of parsed data in which the validator found no problem."""
+    layers: dict[str | None, list[Feature]] = {}
+    for feature in parsed.features:
+        layers.setdefault(feature.layer, []).append(feature)
+    described = {feature.properties["iso3"]: feature.properties
+                 for feature in layers.get("country", ())}
+    dataset = parsed.dataset
     basemap = load_basemap(dataset.basemap_path)
     return Atlas(
         version=dataset.version(),
         path=Path(dataset.geojson.path),
-        routes=tuple(_route(id_, props, shape, inspection.narratives[id_])
-                     for id_, props, shape in features.get("route", ())),
-        crossings=tuple(_crossing(id_, props, shape)
-                        for id_, props, shape in features.get("crossing", ())),
+        routes=tuple(_route(feature, parsed.narratives[feature.id])
+                     for feature in layers.get("route", ())),
+        crossings=tuple(_crossing(feature) for feature in layers.get("crossing", ())),
         countries=tuple(_country(iso3, name, shape, described.get(iso3))
                         for iso3, name, shape in basemap.itertuples(index=False)),
-        dmz=tuple(_dmz(id_, props, shape) for id_, props, shape in features.get("dmz", ())),
-        figures=tuple(inspection.figures),
+        dmz=tuple(_dmz(feature) for feature in layers.get("dmz", ())),
+        figures=parsed.figures,
     )
 
 
@@ -177,20 +184,22 @@ def _sources(props: dict) -> tuple[Source, ...]:
                  for s in props["sources"])
 
 
-def _route(route_id: str, props: dict, shape: BaseGeometry, narrative: Narrative) -> Route:
+def _route(feature: Feature, narrative: Narrative) -> Route:
+    props, shape = feature.properties, feature.shape
     parts = list(getattr(shape, "geoms", [shape]))
     modes = props.get("modes") or ["land"] * len(parts)
     legs = tuple(Leg(mode, tuple((x, y) for x, y, *_ in part.coords))
                  for mode, part in zip(modes, parts, strict=True))
     period = props["period"]
-    return Route(route_id, props["title"], props["summary"], tuple(props["countries"]),
+    return Route(feature.id, props["title"], props["summary"], tuple(props["countries"]),
                  tuple(props["crossings"]), (period["from"], period.get("to")), legs,
                  props.get("confidence"), _sources(props), narrative, shape)
 
 
-def _crossing(crossing_id: str, props: dict, shape: BaseGeometry) -> Crossing:
-    return Crossing(crossing_id, props["name"], props["river"], tuple(props["countries"]),
-                    shape.x, shape.y, props.get("confidence"), _sources(props))
+def _crossing(feature: Feature) -> Crossing:
+    props = feature.properties
+    return Crossing(feature.id, props["name"], props["river"], tuple(props["countries"]),
+                    feature.shape.x, feature.shape.y, props.get("confidence"), _sources(props))
 
 
 def _country(iso3: str, name: str, shape: BaseGeometry, props: dict | None) -> Country:
@@ -200,6 +209,8 @@ def _country(iso3: str, name: str, shape: BaseGeometry, props: dict | None) -> C
                    props.get("confidence"), _sources(props))
 
 
-def _dmz(feature_id: str, props: dict, shape: BaseGeometry) -> DmzFeature:
-    return DmzFeature(feature_id, props["name"], props["kind"], bool(props.get("schematic")),
-                      bool(props.get("disputed")), props.get("confidence"), _sources(props), shape)
+def _dmz(feature: Feature) -> DmzFeature:
+    props = feature.properties
+    return DmzFeature(feature.id, props["name"], props["kind"], bool(props.get("schematic")),
+                      bool(props.get("disputed")), props.get("confidence"), _sources(props),
+                      feature.shape)

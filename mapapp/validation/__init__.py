@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapapp.loading import Dataset, cycle_collection_paused, load_dataset
+from mapapp.contract import Issue
+from mapapp.loading import Dataset, cycle_collection_paused, data_file, load_dataset, read_text
+from mapapp.narrative import parse_narrative
+from mapapp.parsing import Parsed, parse
+from mapapp.statistics import parse_statistics
 from mapapp.validation import (
     documents,
     geometry,
@@ -18,35 +22,30 @@ from mapapp.validation import (
     spatial,
     structure,
 )
-from mapapp.validation.core import CHECKS, FeatureRef, Inspection, Problem
+from mapapp.validation.core import CHECKS, Inspection, Problem
 
-__all__ = ["CHECKS", "Problem", "inspect", "validate", "validate_file", "validate_path"]
+__all__ = ["CHECKS", "Inspection", "Problem", "check", "inspect", "validate", "validate_file",
+           "validate_path"]
 
 STEPS = (structure, geometry, schema, documents, references, spatial, safety)
 
 
-def _feature_refs(data) -> list[FeatureRef]:
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        features = data.get("features")
-        if isinstance(features, list):
-            return [FeatureRef(i, value, ("features", i)) for i, value in enumerate(features)]
-    if isinstance(data, dict) and data.get("type") == "Feature":
-        return [FeatureRef(0, data, ())]
-    return []
-
-
-def inspect(dataset: Dataset) -> Inspection:
-    """Run every check; the Inspection keeps the problems and what the checks parsed."""
-    data = dataset.geojson.data
-    inspection = Inspection(dataset, _feature_refs(data))
-    is_collection = isinstance(data, dict) and data.get("type") == "FeatureCollection"
+def check(parsed: Parsed) -> Inspection:
+    """Run every check over parsed data; the Inspection keeps the problems, in file order."""
+    inspection = Inspection(parsed)
     # A file that is not a FeatureCollection is checked as GeoJSON and told to become one;
     # checking references or truth of a fragment would only bury that one message.
     with cycle_collection_paused():
-        for step in STEPS if is_collection else STEPS[:3]:
+        for step in STEPS if parsed.is_collection else STEPS[:3]:
             step.check(inspection)
-    inspection.problems.sort(key=lambda p: (p.path != str(dataset.geojson.path), p.path, p.line))
+    path = str(parsed.document.path)
+    inspection.problems.sort(key=lambda p: (p.path != path, p.path, p.line))
     return inspection
+
+
+def inspect(dataset: Dataset) -> Inspection:
+    """Parse and check a dataset."""
+    return check(parse(dataset))
 
 
 def validate(dataset: Dataset) -> list[Problem]:
@@ -61,11 +60,6 @@ def validate_path(path: Path | str | None = None) -> list[Problem]:
 def validate_file(path: Path | str) -> list[Problem]:
     """Check one path as the CLI takes it: a GeoJSON file (with what lies beside it), a folder
     holding routes.geojson, a single narrative (.md) or the statistics (.csv)."""
-    from mapapp.contract import Issue
-    from mapapp.loading import data_file, read_text
-    from mapapp.narrative import parse_narrative
-    from mapapp.statistics import parse_statistics
-
     path = data_file(path)
     if path.suffix.lower() not in (".md", ".csv"):
         return validate_path(path)

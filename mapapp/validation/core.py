@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
+
 from mapapp.loading import Dataset, JsonDocument, Pointer
+from mapapp.narrative import Narrative
+from mapapp.parsing import Feature, Parsed
+from mapapp.statistics import Figure
 
 _BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r"})
 
@@ -48,60 +52,43 @@ class Problem:
 
 
 @dataclass
-class FeatureRef:
-    """An entry of the features array, whatever its type, with a name for messages."""
-
-    index: int
-    value: Any
-    pointer: Pointer
-
-    @property
-    def id(self) -> str | None:
-        if isinstance(self.value, dict) and isinstance(self.value.get("id"), str):
-            return self.value["id"]
-        return None
-
-    @property
-    def label(self) -> str:
-        return f'feature "{self.id}"' if self.id is not None else f"feature #{self.index + 1}"
-
-    @cached_property  # every check asks, many times; the data does not change while checked
-    def properties(self) -> dict:
-        props = self.value.get("properties") if isinstance(self.value, dict) else None
-        return props if isinstance(props, dict) else {}
-
-    @cached_property
-    def layer(self) -> str | None:
-        layer = self.properties.get("layer")
-        return layer if isinstance(layer, str) else None
-
-
-@dataclass
 class Inspection:
-    """The state of one validation run: the dataset, the features, and the problems so far.
+    """The state of one validation run: the parsed data it looks at, and the problems so far.
 
-    Checks run in order; `broken` holds the features whose structure is unusable, so that later
-    checks skip them instead of reporting the same fault again in other words.
+    Checks run in order; `broken` holds the features whose structure or geometry is unusable,
+    so that later checks skip them instead of reporting the same fault again in other words.
     """
 
-    dataset: Dataset
-    features: list[FeatureRef]
+    parsed: Parsed
     problems: list[Problem] = field(default_factory=list)
-    broken: set[int] = field(default_factory=set)
-    shapes: dict[int, Any] = field(default_factory=dict)  # feature index -> shapely geometry
-    narratives: dict[str, Any] = field(default_factory=dict)  # route id -> parsed Narrative
-    figures: list[Any] = field(default_factory=list)  # parsed statistics rows
+    broken: set[int] = field(default_factory=set)  # feature indices
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.parsed.dataset
 
     @property
     def document(self) -> JsonDocument:
-        return self.dataset.geojson
+        return self.parsed.document
+
+    @property
+    def features(self) -> tuple[Feature, ...]:
+        return self.parsed.features
+
+    @property
+    def narratives(self) -> Mapping[str, Narrative]:
+        return self.parsed.narratives
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return self.parsed.figures
 
     def report(
         self,
         check: str,
         message: str,
         hint: str,
-        feature: FeatureRef | None = None,
+        feature: Feature | None = None,
         member: Pointer = (),
         *,
         path: str | None = None,
@@ -122,11 +109,16 @@ class Inspection:
             )
         )
 
-    def features_in(self, *layers: str) -> Iterator[FeatureRef]:
-        """Features of the given layers whose structure is usable."""
-        for ref in self.features:
-            if ref.index not in self.broken and ref.layer in layers:
-                yield ref
+    def features_in(self, *layers: str) -> Iterator[Feature]:
+        """Features of the given layers whose structure and geometry are usable."""
+        for feature in self.parsed.features:
+            if feature.index not in self.broken and feature.layer in layers:
+                yield feature
 
-    def by_id(self) -> dict[str, FeatureRef]:
-        return {ref.id: ref for ref in self.features if ref.id is not None}
+    def shapes(self) -> dict[int, BaseGeometry]:
+        """The shapes of the usable features, by feature index."""
+        return {feature.index: feature.shape for feature in self.parsed.features
+                if feature.shape is not None and feature.index not in self.broken}
+
+    def by_id(self) -> dict[str, Feature]:
+        return {feature.id: feature for feature in self.parsed.features if feature.id is not None}

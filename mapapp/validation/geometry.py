@@ -1,6 +1,7 @@
 """The `geometry` check: rings, point counts, orientation and validity, with shapely.
 
-Builds the shapely shape of every usable feature for the spatial checks that follow.
+A feature whose shape is unusable is marked broken, so that the spatial and safety checks that
+follow look only at sound shapes.
 """
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ from __future__ import annotations
 import re
 
 import shapely
-from shapely.geometry import shape
 
+from mapapp.parsing import Feature
 from mapapp.validation import positions
-from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.core import Inspection
 
 CHECK = "geometry"
 _WHERE = re.compile(r"\[\s*([-\d.e+]+)\s+([-\d.e+]+)\s*\]")
@@ -25,33 +26,21 @@ def check(inspection: Inspection) -> None:
         sound = True
         for pointer, part in positions.geometries(geometry, (*ref.pointer, "geometry")):
             sound = _check_part(inspection, ref, part, pointer) and sound
-        if not sound:
-            inspection.broken.add(ref.index)
-            continue
-        built = shapely.force_2d(shape(_flat(geometry)))
-        if not built.is_valid:
-            reason = shapely.is_valid_reason(built)
+        if sound and ref.shape is None:  # well formed, yet shapely cannot read it
+            _report(inspection, ref, (*ref.pointer, "geometry"), "is not a geometry shapely "
+                    "can read", "redraw it as a plain Point, LineString or Polygon")
+            sound = False
+        elif sound and not ref.shape.is_valid:
+            reason = shapely.is_valid_reason(ref.shape)
             _report(inspection, ref, (*ref.pointer, "geometry"),
                     f"is not a valid geometry: {_explain(reason)}",
                     "move or remove the vertices near that place so that no edge crosses another")
+            sound = False
+        if not sound:
             inspection.broken.add(ref.index)
-            continue
-        inspection.shapes[ref.index] = built
 
 
-def _flat(geometry: dict) -> dict:
-    """The geometry with [longitude, latitude] positions only (shapely takes at most 3D)."""
-    if geometry["type"] == "GeometryCollection":
-        return {**geometry, "geometries": [_flat(g) for g in geometry["geometries"]]}
-
-    def strip(value, depth):
-        return value[:2] if depth == 0 else [strip(item, depth - 1) for item in value]
-
-    return {**geometry, "coordinates": strip(geometry["coordinates"],
-                                             positions.DEPTH[geometry["type"]])}
-
-
-def _report(inspection: Inspection, ref: FeatureRef, pointer, message: str, hint: str) -> None:
+def _report(inspection: Inspection, ref: Feature, pointer, message: str, hint: str) -> None:
     inspection.report(CHECK, message, hint, line=inspection.document.line(pointer), feature=ref)
 
 
@@ -63,7 +52,7 @@ def _explain(reason: str) -> str:
     return f"{name.strip().lower()}{place}"
 
 
-def _check_part(inspection: Inspection, ref: FeatureRef, part: dict, pointer) -> bool:
+def _check_part(inspection: Inspection, ref: Feature, part: dict, pointer) -> bool:
     kind, coordinates = part["type"], part["coordinates"]
     where = (*pointer, "coordinates")
     if kind in ("LineString", "MultiLineString"):
@@ -88,7 +77,7 @@ def _check_part(inspection: Inspection, ref: FeatureRef, part: dict, pointer) ->
     return True
 
 
-def _check_ring(inspection: Inspection, ref: FeatureRef, ring: list, index: int, at) -> bool:
+def _check_ring(inspection: Inspection, ref: Feature, ring: list, index: int, at) -> bool:
     role = "exterior ring" if index == 0 else f"hole {index}"
     if not ring:
         _report(inspection, ref, at, f"the polygon's {role} has no positions",

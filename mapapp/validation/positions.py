@@ -3,16 +3,9 @@
 from collections.abc import Iterator
 
 from mapapp.loading import Pointer
+from mapapp.parsing import DEPTH
 
-# How many array levels sit above a position in each geometry's coordinates.
-DEPTH = {
-    "Point": 0,
-    "MultiPoint": 1,
-    "LineString": 1,
-    "MultiLineString": 2,
-    "Polygon": 2,
-    "MultiPolygon": 3,
-}
+__all__ = ["DEPTH", "flat", "fmt", "geometries", "walk"]
 
 
 def walk(coordinates, depth: int, pointer: Pointer) -> Iterator[tuple[Pointer, list]]:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from mapapp.basemap import BasemapError
-from mapapp.validation.core import FeatureRef, Inspection
-from mapapp.validation.spatial import basemap_countries
+from mapapp.basemap import BasemapError, country_shapes
+from mapapp.parsing import Feature
+from mapapp.validation.core import Inspection
 
 CHECK = "reference"
 
 
 def check(inspection: Inspection) -> None:
     by_id = inspection.by_id()
-    countries: dict[str, FeatureRef] = {}
+    countries: dict[str, Feature] = {}
     for ref in inspection.features_in("country"):
         code = ref.properties.get("iso3")
         if not isinstance(code, str):
@@ -45,7 +45,7 @@ def check(inspection: Inspection) -> None:
     _narratives(inspection, by_id, countries)
 
 
-def _codes_have_countries(inspection: Inspection, ref: FeatureRef, countries) -> None:
+def _codes_have_countries(inspection: Inspection, ref: Feature, countries) -> None:
     codes = ref.properties.get("countries")
     for index, code in enumerate(codes if isinstance(codes, list) else []):
         if isinstance(code, str) and len(code) == 3 and code not in countries:
@@ -83,6 +83,6 @@ def _narratives(inspection: Inspection, by_id, countries) -> None:
 
 def basemap_codes(inspection: Inspection) -> set[str] | None:
     try:
-        return set(basemap_countries(inspection.dataset.basemap_path)[0])
+        return set(country_shapes(inspection.dataset.basemap_path).codes)
     except BasemapError:
         return None

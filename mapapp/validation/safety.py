@@ -13,8 +13,9 @@ import numpy as np
 import shapely
 
 from mapapp import contract
+from mapapp.parsing import Feature
 from mapapp.validation import positions
-from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.core import Inspection
 from mapapp.validation.schema import SAFETY_KEYS
 
 CHECK = "safety"
@@ -56,14 +57,15 @@ def check(inspection: Inspection) -> None:
 
 def _too_precise(inspection: Inspection) -> set[int]:
     """The features with a coordinate of more than 2 decimals, found for all shapes at once."""
-    indices = list(inspection.shapes)
-    xy, owner = shapely.get_coordinates(list(inspection.shapes.values()), return_index=True)
+    shapes = inspection.shapes()
+    indices = list(shapes)
+    xy, owner = shapely.get_coordinates(list(shapes.values()), return_index=True)
     scaled = xy * 10**contract.MAX_DECIMALS
     rough = np.any(np.abs(scaled - np.round(scaled)) > 1e-6, axis=1)
     return {indices[i] for i in np.unique(owner[rough])}
 
 
-def _precision(inspection: Inspection, ref: FeatureRef) -> None:
+def _precision(inspection: Inspection, ref: Feature) -> None:
     """Report the first position of the feature with more than 2 decimals."""
     geometry = ref.value["geometry"]
     for pointer, part in positions.geometries(geometry, ("geometry",)):
@@ -75,7 +77,7 @@ def _precision(inspection: Inspection, ref: FeatureRef) -> None:
                 return
 
 
-def _properties(inspection: Inspection, ref: FeatureRef) -> None:
+def _properties(inspection: Inspection, ref: Feature) -> None:
     for key in ref.properties:
         if key.lower() in SAFETY_KEYS:
             inspection.report(CHECK, f'has the property "{key}"; the map never records contacts, '

@@ -5,8 +5,9 @@ from __future__ import annotations
 from mapapp import contract
 from mapapp.contract import check_source, is_year, json_type
 from mapapp.contract import describe as _describe
+from mapapp.parsing import Feature
 from mapapp.validation import positions
-from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.core import Inspection
 
 CHECK = "schema"
 FORMAT_DOC = "see docs/data-format.md"
@@ -23,7 +24,7 @@ def check(inspection: Inspection) -> None:
             inspection.report(CHECK, f"the file holds a single {kind}, not a FeatureCollection",
                               'wrap it: {"type": "FeatureCollection", "features": [ ... ]}', line=1)
         return
-    seen: dict[str, FeatureRef] = {}
+    seen: dict[str, Feature] = {}
     for ref in inspection.features:
         if ref.index in inspection.broken:
             continue
@@ -31,14 +32,14 @@ def check(inspection: Inspection) -> None:
 
 
 class _Feature:
-    def __init__(self, inspection: Inspection, ref: FeatureRef):
+    def __init__(self, inspection: Inspection, ref: Feature):
         self.inspection, self.ref = inspection, ref
         self.properties = ref.properties
 
     def report(self, message: str, hint: str, *member) -> None:
         self.inspection.report(CHECK, message, hint, self.ref, member)
 
-    def run(self, seen: dict[str, FeatureRef]) -> None:
+    def run(self, seen: dict[str, Feature]) -> None:
         self._id(seen)
         layer_name = self.properties.get("layer")
         if layer_name is None:
@@ -69,7 +70,7 @@ class _Feature:
                 checker(value, ("properties", key))
 
     # -- ids, layers and geometry types ---------------------------------------------------------
-    def _id(self, seen: dict[str, FeatureRef]) -> None:
+    def _id(self, seen: dict[str, Feature]) -> None:
         value = self.ref.value.get("id")
         if value is None:
             self.report('has no "id"', 'add a unique "id" of lowercase letters, digits and '

@@ -10,19 +10,18 @@ walked, for all features at once: the check runs on every commit, on thousands o
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import LineString, MultiLineString, Point, shape
+from shapely.geometry import LineString, MultiLineString, Point
 
 from mapapp import region
-from mapapp.basemap import BasemapError
+from mapapp.basemap import BasemapError, CountryShapes, country_shapes
+from mapapp.parsing import Feature
 from mapapp.validation import positions
-from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.core import Inspection
 
 CHECK = "spatial"
 BORDER_TOLERANCE_M = 5_000
@@ -50,32 +49,6 @@ def projected(transformer: Transformer, shapes: list) -> list[np.ndarray]:
     x, y = transformer.transform(xy[:, 0], xy[:, 1])
     counts = np.bincount(owner, minlength=len(shapes))
     return np.split(np.column_stack([x, y]), np.cumsum(counts)[:-1])
-
-
-@lru_cache(maxsize=4)
-def basemap_countries(path: Path) -> tuple[list[str], list]:
-    """The base map's ISO codes and shapes; BasemapError when it cannot be used.
-
-    The file as scripts/build_basemap.py writes it is read with json and shapely, as
-    mapapp.basemap would read it: loading it there means importing geopandas, which takes longer
-    than validating the shipped data. Anything else goes through mapapp.basemap, for its
-    messages."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-        features = document["features"]
-        properties = [feature["properties"] for feature in features]
-        plain = document["type"] == "FeatureCollection" and features and all(
-            isinstance(props["iso3"], str) and "name" in props and "geometry" not in props
-            and feature["geometry"] for feature, props in zip(features, properties, strict=True))
-        if plain:
-            return ([props["iso3"] for props in properties],
-                    [shape(feature["geometry"]) for feature in features])
-    except Exception:  # broken in some way: mapapp.basemap says how
-        pass
-    from mapapp.basemap import load_basemap
-
-    frame = load_basemap(path)
-    return list(frame.iso3), list(frame.geometry)
 
 
 class _Countries:
@@ -297,20 +270,20 @@ def _latitudes(mercator_y):
 
 
 @lru_cache(maxsize=4)
-def _countries(path) -> _Countries:
-    return _Countries(*basemap_countries(path))
+def _countries(basemap: CountryShapes) -> _Countries:
+    return _Countries(list(basemap.codes), list(basemap.shapes))
 
 
 def check(inspection: Inspection) -> None:
     outside = _positions_in_region(inspection)
     try:
-        countries = _countries(inspection.dataset.basemap_path)
+        countries = _countries(country_shapes(inspection.dataset.basemap_path))
     except BasemapError as error:
         inspection.report(CHECK, f"spatial checks skipped: {error}",
                           "run scripts/build_basemap.py", line=1)
         return
     features = [ref for ref in inspection.features_in("crossing", "route", "dmz")
-                if ref.index in inspection.shapes and ref.index not in outside]
+                if ref.shape is not None and ref.index not in outside]
     routes = [ref for ref in features
               if ref.layer == "route" and isinstance(ref.properties.get("countries"), list)]
     walked = _walk(inspection, routes, countries)
@@ -318,7 +291,7 @@ def check(inspection: Inspection) -> None:
         inspection, [ref for ref in features if ref.layer == "crossing"], countries)
     dmz = [ref for ref in features if ref.layer == "dmz"]
     metric = dict(zip((ref.index for ref in dmz), transform(
-        _TO_AEQD, [inspection.shapes[ref.index] for ref in dmz]), strict=True))
+        _TO_AEQD, [ref.shape for ref in dmz]), strict=True))
     for ref in features:
         if ref.index in distances:
             _crossing(inspection, ref, distances[ref.index])
@@ -333,8 +306,9 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
 
     Returns the features concerned: nothing more can be said of them against the map."""
     outside = set()
-    indices = list(inspection.shapes)
-    xy, owner = shapely.get_coordinates(list(inspection.shapes.values()), return_index=True)
+    shapes = inspection.shapes()
+    indices = list(shapes)
+    xy, owner = shapely.get_coordinates(list(shapes.values()), return_index=True)
     inside = ((xy[:, 0] >= region.WEST) & (xy[:, 0] <= region.EAST) &
               (xy[:, 1] >= region.SOUTH) & (xy[:, 1] <= region.NORTH))
     beyond = {indices[i] for i in np.unique(owner[~inside])}
@@ -364,7 +338,7 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
     return outside
 
 
-def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
+def _outside(inspection: Inspection, ref: Feature, where, position) -> None:
     lon, lat = position[:2]
     bounds = (f"longitude {region.WEST:g}–{region.EAST:g}, latitude "
               f"{region.SOUTH:g}–{region.NORTH:g}")
@@ -380,25 +354,25 @@ def _outside(inspection: Inspection, ref: FeatureRef, where, position) -> None:
                           "[longitude, latitude] in degrees", ref, where)
 
 
-def _crossing_distances(inspection: Inspection, crossings: list[FeatureRef],
+def _crossing_distances(inspection: Inspection, crossings: list[Feature],
                         countries: _Countries) -> dict[int, list[float]]:
     """For each crossing that names two countries of the base map, by feature index: its
     distances (m) to their outlines. Points are projected and measured all at once; another
     shape (the schema check reports it) on its own."""
     distances: dict[int, list[float]] = {}
-    points: list[FeatureRef] = []
+    points: list[Feature] = []
     for ref in crossings:
         sides = ref.properties.get("countries")
         if not (isinstance(sides, list) and len(sides) == 2 and all(
                 isinstance(side, str) and side in countries.metric for side in sides)):
             continue  # the schema or reference check has said what is wrong
-        shape = inspection.shapes[ref.index]
+        shape = ref.shape
         if shape.geom_type == "Point":
             points.append(ref)
         else:
             metric = transform(_TO_AEQD, shape)
             distances[ref.index] = [countries.outline(side).distance(metric) for side in sides]
-    xy = projected(_TO_AEQD, [inspection.shapes[ref.index] for ref in points])
+    xy = projected(_TO_AEQD, [ref.shape for ref in points])
     measured = np.zeros((len(points), 2))
     for side in (0, 1):
         by_code: dict[str, list[int]] = {}
@@ -411,7 +385,7 @@ def _crossing_distances(inspection: Inspection, crossings: list[FeatureRef],
     return distances
 
 
-def _crossing(inspection: Inspection, ref: FeatureRef, distances: list[float]) -> None:
+def _crossing(inspection: Inspection, ref: Feature, distances: list[float]) -> None:
     sides = ref.properties["countries"]
     if max(distances) > BORDER_TOLERANCE_M:
         far = sides[int(np.argmax(distances))]
@@ -422,10 +396,10 @@ def _crossing(inspection: Inspection, ref: FeatureRef, distances: list[float]) -
                           "between the two towns), or correct its countries", ref, ("geometry",))
 
 
-def _route(inspection: Inspection, ref: FeatureRef, walked: list[list[str]]) -> None:
+def _route(inspection: Inspection, ref: Feature, walked: list[list[str]]) -> None:
     """`walked` holds the countries each part of the line passes through."""
     listed = ref.properties.get("countries")
-    branches = _branches(list(zip(_parts(inspection.shapes[ref.index]), walked, strict=True)))
+    branches = _branches(list(zip(_parts(ref.shape), walked, strict=True)))
     for number, branch in enumerate(branches, start=1):
         codes = [code for _, part_codes in branch for code in part_codes]
         passed = [code for i, code in enumerate(codes) if i == 0 or codes[i - 1] != code]
@@ -456,14 +430,14 @@ def _branches(legs: list) -> list[list]:
     return branches
 
 
-def _walk(inspection: Inspection, routes: list[FeatureRef],
+def _walk(inspection: Inspection, routes: list[Feature],
           countries: _Countries) -> dict[int, list[list[str]]]:
     """The countries each part of each route passes through, by feature index; an air leg counts
     only where it starts and ends. Lines are walked all at once; a part of another geometry type
     (reported by the schema check) on its own."""
     parts, modes = [], []
     for ref in routes:
-        its_parts = _parts(inspection.shapes[ref.index])
+        its_parts = _parts(ref.shape)
         given = ref.properties.get("modes")
         valid = isinstance(given, list) and len(given) == len(its_parts)
         parts.append(its_parts)
@@ -496,7 +470,7 @@ def _walk_part(part, mode, countries: _Countries) -> list[str]:
     return countries.along_exactly(mercator)
 
 
-def _dmz(inspection: Inspection, ref: FeatureRef, countries: _Countries, shape) -> None:
+def _dmz(inspection: Inspection, ref: Feature, countries: _Countries, shape) -> None:
     """`shape` is the feature's in the metric projection."""
     if not {"PRK", "KOR"} <= set(countries.metric):
         return

@@ -11,8 +11,9 @@ from numbers import Real
 from mapapp import region
 from mapapp.contract import json_type
 from mapapp.loading import Pointer
+from mapapp.parsing import Feature
 from mapapp.validation import positions
-from mapapp.validation.core import FeatureRef, Inspection
+from mapapp.validation.core import Inspection
 
 CHECK = "structure"
 GEOMETRY_TYPES = (*positions.DEPTH, "GeometryCollection")
@@ -77,7 +78,7 @@ class _StructureCheck:
             self._feature(ref)
 
     # -- features -----------------------------------------------------------------------------
-    def _feature(self, ref: FeatureRef) -> None:
+    def _feature(self, ref: Feature) -> None:
         feature, broken = ref.value, False
         if not isinstance(feature, dict):
             self.report(f"is a JSON {json_type(feature)}, not a Feature object",
@@ -115,7 +116,7 @@ class _StructureCheck:
             self.inspection.broken.add(ref.index)
 
     # -- geometries ---------------------------------------------------------------------------
-    def _geometry(self, geometry, ref: FeatureRef | None, member: Pointer) -> bool:
+    def _geometry(self, geometry, ref: Feature | None, member: Pointer) -> bool:
         """Check one geometry object; False when it cannot be used at all."""
         if not isinstance(geometry, dict):
             self.report(f"the geometry is a JSON {json_type(geometry)}, not an object or null",

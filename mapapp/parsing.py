@@ -1,0 +1,145 @@
+"""Parsing: the files loading read, turned into the typed documents the checks and the model read.
+
+The GeoJSON's features (each with its shapely shape), the narratives (mapapp.narrative) and the
+figures (mapapp.statistics), with the faults their parsers met. Parsing takes the data as it
+is and never judges the GeoJSON: whether a feature is well formed, valid and true is for
+mapapp.validation to say, and the model builds the Atlas from this result only when nothing
+is wrong. Pure: no I/O, no Flask, no folium.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from shapely.geometry import shape as shapely_shape
+from shapely.geometry.base import BaseGeometry
+
+from mapapp.contract import Issue
+from mapapp.loading import DataError, Dataset, JsonDocument, Pointer, cycle_collection_paused
+from mapapp.narrative import Narrative, parse_narrative
+from mapapp.statistics import Figure, parse_statistics
+
+# How many array levels sit above a position in each geometry's coordinates (RFC 7946).
+DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An entry of the features array, whatever it holds, with what the checks ask of it."""
+
+    index: int
+    value: Any  # the entry as written
+    pointer: Pointer  # where it is in the file
+    id: str | None
+    layer: str | None
+    properties: dict  # {} when there are none, or they are not an object
+    shape: BaseGeometry | None  # 2-D; None for a null geometry or one shapely cannot read
+
+    @property
+    def label(self) -> str:
+        return f'feature "{self.id}"' if self.id is not None else f"feature #{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class FileIssue:
+    """A fault a parser met in a narrative or in the statistics, with the file it is in."""
+
+    path: Path
+    issue: Issue
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The dataset's documents: what the checks look at and what the model is built from."""
+
+    dataset: Dataset
+    is_collection: bool  # the file holds a FeatureCollection (else a fragment, or no GeoJSON)
+    features: tuple[Feature, ...]
+    narratives: Mapping[str, Narrative]  # route id -> the narrative, for every readable file
+    figures: tuple[Figure, ...]  # the statistics rows without a fault
+    issues: tuple[FileIssue, ...]  # in file order, then line order
+
+    @property
+    def document(self) -> JsonDocument:
+        return self.dataset.geojson
+
+
+def parse(dataset: Dataset) -> Parsed:
+    # NaN positions make shapely warn: the structure check reports them in its own words.
+    with cycle_collection_paused(), np.errstate(invalid="ignore"):
+        return _parse(dataset)
+
+
+def _parse(dataset: Dataset) -> Parsed:
+    data = dataset.geojson.data
+    is_collection = isinstance(data, dict) and data.get("type") == "FeatureCollection"
+    issues: list[FileIssue] = []
+    narratives = {}
+    for route_id, source in dataset.narratives.items():
+        if isinstance(source, DataError):
+            continue  # nothing to parse: the validator reports the DataError itself
+        narratives[route_id], found = parse_narrative(source.text, route_id, source.path)
+        issues += (FileIssue(source.path, issue) for issue in found)
+    figures: list[Figure] = []
+    if dataset.statistics is not None and not isinstance(dataset.statistics, DataError):
+        figures, found = parse_statistics(dataset.statistics.text)
+        issues += (FileIssue(dataset.statistics.path, issue) for issue in found)
+    return Parsed(dataset, is_collection, features(data), narratives, tuple(figures),
+                  tuple(issues))
+
+
+def features(data) -> tuple[Feature, ...]:
+    """The features of a FeatureCollection, or a lone Feature as the only one."""
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        entries = data.get("features")
+        if isinstance(entries, list):
+            return tuple(_feature(index, value, ("features", index))
+                         for index, value in enumerate(entries))
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        return (_feature(0, data, ()),)
+    return ()
+
+
+def _feature(index: int, value, pointer: Pointer) -> Feature:
+    if not isinstance(value, dict):
+        return Feature(index, value, pointer, None, None, {}, None)
+    feature_id = value.get("id")
+    properties = value.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    layer = properties.get("layer")
+    return Feature(index, value, pointer, feature_id if isinstance(feature_id, str) else None,
+                   layer if isinstance(layer, str) else None, properties,
+                   _shape(value.get("geometry")))
+
+
+def _shape(geometry) -> BaseGeometry | None:
+    """The geometry in shapely's terms, positions cut to [longitude, latitude]; None when shapely
+    cannot read it (the structure and geometry checks say why)."""
+    if not isinstance(geometry, dict):
+        return None
+    try:
+        return shapely_shape(_flat(geometry))
+    except Exception:  # any malformed geometry: reading it is not the place to say how
+        return None
+
+
+def _flat(geometry: dict) -> dict:
+    """The geometry with [longitude, latitude] positions only (shapely takes at most 3D)."""
+    if geometry["type"] == "GeometryCollection":
+        return {**geometry, "geometries": [_flat(g) for g in geometry["geometries"]]}
+
+    def strip(value, depth):
+        return value[:2] if depth == 0 else [strip(item, depth - 1) for item in value]
+
+    return {**geometry, "coordinates": strip(geometry["coordinates"], DEPTH[geometry["type"]])}
