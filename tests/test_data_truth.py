@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from shapely.geometry import Point
 
 from mapapp.basemap import load_basemap
@@ -485,3 +486,124 @@ def test_a_stage_resting_on_weak_evidence_is_not_high(inspection):
         for stage in narrative.stages:
             if any(phrase in stage.body for phrase in LOW_EVIDENCE):
                 assert stage.confidence != "high", (narrative.route_id, stage.title)
+
+
+# -- the commission's other half: context chapter, glossary, further reading (issue 10) --------
+CONTEXT = DATA / "context.md"
+GLOSSARY = DATA / "glossary.md"
+FURTHER_READING = DATA / "further-reading.md"
+TERM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # lowercase letters and digits, hyphens between
+GLOSSARY_TERMS = ("mdl", "nll", "dmz", "jsa", "unhcr", "hanawon", "broker", "defector",
+                  "forced-return", "armistice", "ministry-of-unification", "kpa")
+_SOURCE = re.compile(r"^- \[[^\]]+\]\((?P<url>https?://[^)\s]+)\), .+?, (?P<year>\d{4})"
+                     r"(?:, via (?P<via>https?://\S+))?$")
+
+
+def _sections(path: Path) -> dict[str, str]:
+    """`## Title` -> the text under it, for a Markdown data file."""
+    parts = re.split(r"(?m)^## (.+)$", path.read_text(encoding="utf-8"))
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def _section_sources(text: str) -> list[re.Match]:
+    _, marker, tail = text.partition("\nsources:\n")
+    assert marker, "a section ends with `sources:` and its source lines"
+    lines = [line for line in tail.splitlines() if line.strip()]
+    matches = [_SOURCE.match(line) for line in lines]
+    assert lines and all(matches), lines
+    return matches
+
+
+def _header(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def test_the_context_chapter_has_its_sections_each_with_original_sources():
+    header = _header(CONTEXT)
+    assert header["title"] == "Why people leave, and why most cannot"
+    assert header["content_note"] and len(header["questions"]) >= 3
+    sections = _sections(CONTEXT)
+    assert list(sections) == ["The famine of the 1990s", "Hunger today", "No freedom to leave",
+                              "Leaving is treated as treachery",
+                              "The United Nations inquiry of 2014", "Why most never try"]
+    for title, text in sections.items():
+        for source in _section_sources(text):
+            assert not _on_copy_host(source["url"]), title
+        assert not re.search(r"(?m)^(place|duration|dangers):", text), title
+
+
+@needs_facts
+def test_the_context_chapter_s_figures_are_those_of_the_facts():
+    """K8 (famine deaths), section 0 (10.5 of 24.9 million undernourished), K5 (the UN report
+    of 7 February 2014), W2 (34,538 by the end of 2025)."""
+    facts = FACTS.read_text(encoding="utf-8")
+    sections = _sections(CONTEXT)
+    for figure in ("240,000", "3.5 million", "500,000", "600,000"):
+        assert figure in next(line for line in facts.splitlines() if line.startswith("| K8 |"))
+        assert figure in sections["The famine of the 1990s"]
+    assert "10.5 million of 24.9 million" in facts
+    assert "10.5 million" in sections["Hunger today"] and "24.9 million" in sections["Hunger today"]
+    assert "7 Feb 2014" in next(line for line in facts.splitlines() if line.startswith("| K5 |"))
+    assert "7 February 2014" in sections["The United Nations inquiry of 2014"]
+    assert "34,538" in CONTEXT.read_text(encoding="utf-8")
+
+
+def test_the_context_chapter_says_which_claims_rest_on_one_source():
+    """K6: the "financial collateral" is confirmed nowhere else; the list of reasons to stay
+    rests partly on one explainer."""
+    sections = _sections(CONTEXT)
+    leave = sections["No freedom to leave"]
+    assert "financial collateral" in leave and "no other source" in leave
+    assert "low confidence" in leave
+    assert "low confidence" in sections["Why most never try"]
+
+
+def test_glossary_has_every_term_with_its_sources():
+    sections = _sections(GLOSSARY)
+    assert set(GLOSSARY_TERMS) <= set(sections)
+    for term_id, text in sections.items():
+        assert TERM_ID.match(term_id), term_id
+        assert re.match(r"\nterm: \S", text), f"{term_id}: the first line is `term: …`"
+        for source in _section_sources(text):
+            assert not _on_copy_host(source["url"]), term_id
+
+
+def test_every_glossary_link_in_the_stories_resolves():
+    terms = set(_sections(GLOSSARY))
+    linked = []
+    for path in [*sorted(NARRATIVES.glob("*.md")), CONTEXT, GLOSSARY]:
+        linked += [(path.name, term) for term in
+                   re.findall(r"\]\(glossary:([^)\s]*)\)", path.read_text(encoding="utf-8"))]
+    assert len({term for _, term in linked}) >= 8
+    assert [(name, term) for name, term in linked if term not in terms] == []
+
+
+def test_further_reading_names_the_organisations_and_reports_with_addresses():
+    text = FURTHER_READING.read_text(encoding="utf-8")
+    assert "(https://www.libertyinnorthkorea.org/)" in text and "North Korean Refugee Aid" in text
+    urls = re.findall(r"\]\((https?://[^)\s]+)\)", text)
+    assert len(urls) >= 10 and not any(_on_copy_host(url) for url in urls)
+    assert "undocs.org/A/HRC/25/63" in text
+
+
+def test_the_commission_s_themes_are_told_in_the_stories(inspection):
+    """K1 churches (never a place), K2 surrender in Thailand, K7 Jo Hye Kyung at low confidence,
+    K11 discrimination, K12/E33 the returns of 2023, China's stated position beside its critics,
+    X13 the questions about Yeonmi Park's account."""
+    south = _stages(inspection, "southern-route")
+    hiding = south["Hiding in north-east China"]
+    assert "building with a cross" in hiding.body and "not a place" in hiding.body
+    assert "Jo Hye Kyung" in hiding.body and "low confidence" in hiding.body
+    assert hiding.confidence == "low"
+    for told in ("29 August", "18 September", "more than 500", "9 October", "so-called defectors"):
+        assert told in hiding.body, told
+    assert _cites(hiding, "rfa.org/english/news/korea") and _cites(hiding, "voanews.com")
+    assert "tortured" in hiding.body and "sexual violence" in hiding.body
+    assert "torture" in inspection.narratives["southern-route"].content_note
+    assert "sent back" in south["Into northern Laos"].body
+    seoul = south["Flight to Seoul"]
+    assert "45.4 per cent" in seoul.body and _cites(seoul, "dailynk.com")
+    park = _stages(inspection, "northern-route")["Across the upper Yalu"]
+    assert "questioned" in park.body and _cites(park, "the-strange-tale-of-yeonmi-park")
