@@ -1,49 +1,63 @@
-"""Shared fixtures: the Flask app on a small, valid dataset (tests/data/site), its test client, a
-click runner, the app served by waitress for the browser, and Debian's Chromium for Playwright.
+"""Fixtures for every test: the app on a small, valid dataset (tests/data/site, see
+tests/data/README.md), its test client, a click runner, a writable copy of the data, and the
+test profiles. The browser's fixtures are in tests/browser/conftest.py.
 
-tests/data/site is a fixed copy, not the project's data, so that web and browser tests do not
-change when the content does: three routes (land and air legs, with and without a content note),
-four crossings, the DMZ, the MDL and the NLL, six described countries and a few figures.
+The app and the Atlases are built once per session and shared by the tests that only read
+them (an app builds its map and chart on first use, which is most of what a page costs); a test
+that patches the package or counts what an app builds takes `fresh_app`.
+
+Profiles: Hypothesis runs a short `default` profile; `ci` (MAPAPP_HYPOTHESIS=ci, set by
+.ci/run) runs 20 times as many examples, derandomized, so that CI's verdict depends on the code
+and never on a lucky draw; a failure it finds replays with the same setting, and is then pinned
+with `@example` or a regression test. Tests marked `slow` are deselected unless pytest gets
+`--slow` (.ci/run passes it).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from helpers import HOSTILE_DATA, SITE_DATA
+from hypothesis import HealthCheck, settings
 
+from mapapp.model import load_atlas
 from mapapp.web import create_app
 
-TESTS = Path(__file__).resolve().parent
-SITE_DATA = TESTS / "data" / "site" / "routes.geojson"
-CHROMIUM = os.environ.get("MAPAPP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+settings.register_profile("default", max_examples=100, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.data_too_large])
+settings.register_profile("ci", settings.get_profile("default"), max_examples=2000,
+                          derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("MAPAPP_HYPOTHESIS", "default"))
 
 
-@pytest.fixture
-def app():
-    return create_app({"MAPAPP_DATA": str(SITE_DATA), "TESTING": True})
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true",
+                     help="also run the tests marked slow (CI does)")
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    slow = [item for item in items if "slow" in item.keywords]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if "slow" not in item.keywords]
 
 
-@pytest.fixture
-def runner():
-    return CliRunner()
+# -- data ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def site_atlas():
+    return load_atlas(SITE_DATA)
+
+
+@pytest.fixture(scope="session")
+def hostile_atlas():
+    return load_atlas(HOSTILE_DATA)
 
 
 @pytest.fixture
@@ -54,102 +68,31 @@ def site_copy(tmp_path) -> Path:
     return target / "routes.geojson"
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    app: object
-
-
+# -- the app -------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def live_server():
-    """The app served by waitress (as `mapapp serve` does) on a free port of 127.0.0.1."""
-    import waitress
-
-    app = create_app({"MAPAPP_DATA": str(SITE_DATA)})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.effective_port}", app)
-    server.close()
-    thread.join(timeout=5)
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # the test's output is for the tests
-        pass
-
-
-@contextmanager
-def static_server(folder: Path) -> Iterator[int]:
-    """A folder served by Python's http.server on a free port of 127.0.0.1, as a plain static
-    server (a school's) would serve the export; yields the port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, name="static-server", daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-# -- Playwright ---------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, not a downloaded one (`playwright install` cannot reach the net)."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def base_url(live_server):
-    """pytest-playwright resolves page.goto("/…") against this."""
-    return live_server.url
-
-
-@dataclass
-class Guard:
-    foreign: list[str] = field(default_factory=list)  # requests that would have left the site
-    errors: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
+def app():
+    """The app on tests/data/site, shared by the session: for tests that only send requests."""
+    return create_app({"MAPAPP_DATA": str(SITE_DATA), "TESTING": True})
 
 
 @pytest.fixture
-def local_files() -> list[str]:
-    """file:// prefixes a page may load; a module that opens the export from disk overrides it."""
-    return []
+def fresh_app():
+    """An app of its own, for a test that patches the package or counts what the app builds."""
+    return create_app({"MAPAPP_DATA": str(SITE_DATA), "TESTING": True})
 
 
 @pytest.fixture
-def guard(page, local_files) -> Guard:
-    """For every browser test (`pytestmark = pytest.mark.usefixtures("guard")`): a request to
-    anywhere but the site (127.0.0.1, and `local_files`) is aborted and recorded, console errors
-    and uncaught exceptions are collected, and the test fails if there are any."""
-    seen = Guard()
-
-    def route(handler_route):
-        url = handler_route.request.url
-        if urlsplit(url).hostname == "127.0.0.1" or any(map(url.startswith, local_files)):
-            handler_route.continue_()
-        else:
-            seen.foreign.append(url)
-            handler_route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and seen.errors.append(
-        message.text))
-    page.on("pageerror", lambda error: seen.errors.append(f"uncaught: {error}"))
-    yield seen
-    assert seen.foreign == [], "requests left the site"
-    assert seen.errors == [], "the console has errors"
+def client(app):
+    return app.test_client()
 
 
-def pytest_collection_modifyitems(config, items):
-    browser_dir = TESTS / "browser"
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (install it with "
-                                   "`apt-get install chromium`, or set MAPAPP_CHROMIUM)")
-    for item in items:
-        if browser_dir in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
-        if "browser" in item.keywords and not os.access(CHROMIUM, os.X_OK):
-            item.add_marker(skip)
+@pytest.fixture(scope="session")
+def hostile_app():
+    """The app on tests/data/hostile (valid data whose every text is an attack)."""
+    return create_app({"MAPAPP_DATA": str(HOSTILE_DATA), "TESTING": True})
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+

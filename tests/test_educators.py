@@ -11,9 +11,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import segno
-from conftest import SITE_DATA
+from helpers import SITE_DATA, Html, get
 from markupsafe import escape
-from test_web import Tags, page
 
 from mapapp import printmap, style
 from mapapp.model import load_atlas
@@ -25,7 +24,7 @@ SOUTHERN = ATLAS.route("southern-route")
 
 
 def slides(html: str) -> list[dict]:
-    return [attrs for attrs in Tags(html).find("section")
+    return [attrs for attrs in Html(html).find("section")
             if "slide" in attrs.get("class", "").split()]
 
 
@@ -47,10 +46,10 @@ def test_the_whole_deck_takes_every_route_in_order_and_ends():
 
 
 def test_present_renders_the_step_asked_for_and_links_its_neighbours(client):
-    _, html = page(client, "/present/southern-route?step=3")
+    _, html = get(client, "/present/southern-route?step=3")
     assert shown(html) == ["slide-3"]
     assert len(slides(html)) == 6
-    tags = Tags(html)
+    tags = Html(html)
     assert tags.find("a", class_="deck-button deck-prev", href="?step=2")
     assert tags.find("a", class_="deck-button deck-next", href="?step=4")
     assert "Slide 3 of 6" in html
@@ -63,56 +62,56 @@ def test_present_renders_the_step_asked_for_and_links_its_neighbours(client):
 @pytest.mark.parametrize(("step", "expected"), [("", 1), ("0", 1), ("-4", 1), ("abc", 1),
                                                 ("6", 6), ("999", 6)])
 def test_a_step_out_of_range_shows_the_nearest_slide(client, step, expected):
-    _, html = page(client, f"/present/southern-route?step={step}")
+    _, html = get(client, f"/present/southern-route?step={step}")
     assert shown(html) == [f"slide-{expected}"]
 
 
 def test_the_first_and_last_slides_disable_back_and_next(client):
-    tags = Tags(page(client, "/present/southern-route")[1])
+    tags = Html(get(client, "/present/southern-route")[1])
     assert tags.find("a", class_="deck-button deck-prev", **{"aria-disabled": "true"})
     assert not [a for a in tags.find("a") if "deck-prev" in a.get("class", "") and "href" in a]
-    tags = Tags(page(client, "/present/southern-route?step=6")[1])
+    tags = Html(get(client, "/present/southern-route?step=6")[1])
     assert tags.find("a", class_="deck-button deck-next", **{"aria-disabled": "true"})
 
 
 def test_the_intro_says_what_the_map_shows_and_gives_the_content_note(client):
-    _, html = page(client, "/present/southern-route")
+    _, html = get(client, "/present/southern-route")
     intro = html[html.index('id="slide-1"'):html.index('id="slide-2"')]
     assert "The map shows this route" in intro
     assert SOUTHERN.narrative.content_note in intro
     assert "<kbd>Page&nbsp;Down</kbd>" in intro
-    _, html = page(client, "/present")
+    _, html = get(client, "/present")
     intro = html[html.index('id="slide-1"'):html.index('id="slide-2"')]
     assert "Content note." in intro and "Each route has its own colour" in intro
 
 
 def test_closing_slides_carry_the_questions_and_the_sources(client):
-    _, html = page(client, "/present/southern-route?step=6")
+    _, html = get(client, "/present/southern-route?step=6")
     closing = html[html.index('id="slide-6"'):]
     assert "Questions for discussion" in closing
     for question in SOUTHERN.narrative.questions:
         assert question in closing
     for source in SOUTHERN.sources:
         assert source.title in closing
-    _, html = page(client, "/present/northern-route?step=5")  # a route without questions
+    _, html = get(client, "/present/northern-route?step=5")  # a route without questions
     closing = html[html.index('id="slide-5"'):]
     assert "Questions for discussion" not in closing and ">Sources</h2>" in closing
 
 
 def test_slides_tell_the_script_where_the_map_goes(client):
-    _, html = page(client, "/present")
-    tags = Tags(html)
+    _, html = get(client, "/present")
+    tags = Html(html)
     found = [(a.get("data-route"), a["data-stage"]) for a in slides(html)]
     assert found[0] == (None, "-1") and found[-1] == (None, "-1")
     assert ("dmz-route", "1") in found and ("northern-route", "-1") in found
     assert tags.find("a", class_="deck-button deck-leave", href="/")
-    assert Tags(page(client, "/present/dmz-route")[1]).find(
+    assert Html(get(client, "/present/dmz-route")[1]).find(
         "a", class_="deck-button deck-leave", href="/routes/dmz-route")
 
 
 def test_presentation_has_the_map_and_no_site_chrome(client):
-    _, html = page(client, "/present/southern-route")
-    tags = Tags(html)
+    _, html = get(client, "/present/southern-route")
+    tags = Html(html)
     assert not tags.find("header", class_="masthead")
     assert tags.find("div", id="map_routes")
     scripts = [s["src"].split("?")[0] for s in tags.find("script") if "src" in s]
@@ -123,12 +122,12 @@ def test_presentation_has_the_map_and_no_site_chrome(client):
 
 def test_unknown_routes_give_404_pages(client):
     for url in ("/present/nowhere", "/print/nowhere", "/embed/nowhere"):
-        _, html = page(client, url, 404)
+        _, html = get(client, url, 404)
         assert "There is no route called “nowhere”" in html
 
 
 def test_the_handout_has_the_map_the_stages_the_sources_and_a_qr_code(client):
-    _, html = page(client, "/print/southern-route")
+    _, html = get(client, "/print/southern-route")
     positions = [html.index(stage.title) for stage in SOUTHERN.narrative.stages]
     assert positions == sorted(positions), "stages in order"
     for source in [*SOUTHERN.sources, *(s for st in SOUTHERN.narrative.stages for s in st.sources)]:
@@ -139,7 +138,7 @@ def test_the_handout_has_the_map_the_stages_the_sources_and_a_qr_code(client):
         scale=1, omitsize=True, svgclass="qr-code", title=f"QR code: {address}")
     assert qr in html, "the QR code encodes the route's address"
     assert f'<span class="address">{address}</span>' in html
-    tags = Tags(html)
+    tags = Html(html)
     assert tags.find("svg", class_="print-map", role="img")
 
 
@@ -147,19 +146,19 @@ def test_the_public_address_setting_decides_the_qr_code_and_the_embed_code():
     app = create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL":
                       "https://example.org/escape/"})
     client = app.test_client()
-    _, html = page(client, "/print/southern-route")
+    _, html = get(client, "/print/southern-route")
     assert '<span class="address">https://example.org/escape/routes/southern-route</span>' in html
-    _, html = page(client, "/routes/southern-route")
+    _, html = get(client, "/routes/southern-route")
     assert "src=&#34;https://example.org/escape/embed/southern-route&#34;" in html
 
     app = create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL": ""})
     client = app.test_client()
-    assert 'class="qr-code"' not in page(client, "/print/southern-route")[1]
-    assert 'class="embed-code"' not in page(client, "/routes/southern-route")[1]
+    assert 'class="qr-code"' not in get(client, "/print/southern-route")[1]
+    assert 'class="embed-code"' not in get(client, "/routes/southern-route")[1]
 
 
 def test_the_embed_code_on_a_route_page_is_a_lazy_titled_iframe(client):
-    _, html = page(client, "/routes/southern-route")
+    _, html = get(client, "/routes/southern-route")
     match = re.search(r'<textarea id="story-southern-route-embed"[^>]*>(.*?)</textarea>', html)
     code = ET.fromstring(match.group(1).replace("&lt;", "<").replace("&gt;", ">")
                          .replace("&#34;", '"').replace("&amp;", "&"))
@@ -178,7 +177,7 @@ def test_a_cached_page_gives_each_host_its_own_address(client):
 
 
 def test_only_the_embed_page_may_be_framed_and_by_anyone(client):
-    response, _ = page(client, "/embed/southern-route")
+    response, _ = get(client, "/embed/southern-route")
     policy = response.headers["Content-Security-Policy"]
     assert "frame-ancestors *" in policy and "frame-ancestors 'none'" not in policy
     assert "script-src 'self'" in policy and "default-src 'self'" in policy
@@ -191,8 +190,8 @@ def test_only_the_embed_page_may_be_framed_and_by_anyone(client):
 
 
 def test_the_embed_page_is_the_route_alone_with_a_way_to_the_full_site(client):
-    _, html = page(client, "/embed/southern-route")
-    tags = Tags(html)
+    _, html = get(client, "/embed/southern-route")
+    tags = Html(html)
     assert not tags.find("header", class_="masthead") and not tags.find("nav")
     [link] = tags.find("a", class_="embed-open")
     assert link["href"] == "/routes/southern-route" and link["target"] == "_blank"

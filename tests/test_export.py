@@ -8,22 +8,18 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import SITE_DATA
-from test_web import Tags
+from helpers import SITE_DATA, Html, route_ids
 
 from mapapp.cli import cli
 from mapapp.export import MARKER, html_names
-from mapapp.model import load_atlas
 from mapapp.web import create_app
 
-ATLAS = load_atlas(SITE_DATA)
-ROUTE_IDS = [route.id for route in ATLAS.routes]
+ROUTE_IDS = route_ids()
 # Exported file -> the address the site serves it at.
 PAGES = {"index.html": "/", "about.html": "/about", "statistics.html": "/statistics",
          "present.html": "/present",
@@ -49,17 +45,10 @@ def served():
     return create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL": ""}).test_client()
 
 
-class Text(HTMLParser):
-    """A page's text, whitespace collapsed: what a reader gets, whatever the addresses."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.parts: list[str] = []
-        self.feed(html)
-        self.text = " ".join(" ".join(self.parts).split())
-
-    def handle_data(self, data):
-        self.parts.append(data)
+def reading(html: str) -> tuple[str, list[str]]:
+    """What a reader gets and what the scripts read, whatever the addresses."""
+    page = Html(html)
+    return page.text, [" ".join(script.split()) for script in page.scripts]
 
 
 def test_every_page_layer_and_asset_is_written(exported):
@@ -82,7 +71,7 @@ def test_every_page_layer_and_asset_is_written(exported):
 def test_exported_pages_are_the_served_pages(exported, served, name, url):
     page = served.get(url)
     assert page.status_code == 200
-    assert Text((exported / name).read_text()).text == Text(page.get_data(as_text=True)).text
+    assert reading((exported / name).read_text()) == reading(page.get_data(as_text=True))
 
 
 def test_exported_data_is_the_served_data(exported, served):
@@ -106,8 +95,7 @@ def uuids_out(script: str) -> str:
 
 
 def local_links(html: str) -> list[str]:
-    tags = Tags(html)
-    return [value for _, attrs in tags.tags for key, value in attrs.items()
+    return [value for _, attrs in Html(html).tags for key, value in attrs.items()
             if key in ("href", "src") and value and not urlsplit(value).scheme
             and not value.startswith("#")]
 

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 import shapely
-from conftest import SITE_DATA
+from helpers import SITE_DATA
 from shapely.geometry import box
 
 from mapapp import mapbuilder, paths, region

@@ -1,36 +1,80 @@
-"""`mapapp serve --debug` while a maintainer edits the data: a real process, a real file.
+"""Reloading the data while a maintainer edits it (mapapp.web.site, on in debug mode): the site
+keeps serving the last good data with a banner naming the problem, and recovers as soon as the
+files are good again.
 
-tests/test_web.py covers reloading in-process (a truncated file, a broken narrative, a good
-edit). Here the command itself runs (Flask's development server and its reloader) while the
-file is emptied, deleted and written again, as an editor does: the site keeps serving the last
-good data with a banner naming the problem, and recovers as soon as the file is good again.
+First in-process (an app with MAPAPP_WATCH, Flask's test client: a truncated file, a broken
+narrative, a good edit), then the command itself, `mapapp serve --debug` (Flask's development
+server and its reloader), while the file is emptied, deleted and written again, as an editor
+does.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import SITE_DATA, get, serve_mapapp
+
+from mapapp.web import create_app
 
 BANNER = 'class="banner" role="alert"'
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def touch(path: Path) -> None:
+    """Move the modification time forward, so a same-second edit is still seen as a change."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def get(url: str) -> tuple[int, str]:
+# -- in-process ----------------------------------------------------------------------------------
+def test_watching_reloads_changed_data_and_keeps_the_last_good_version(site_copy):
+    client = create_app({"MAPAPP_DATA": str(site_copy), "MAPAPP_WATCH": True}).test_client()
+    good = client.get("/healthz").json["version"]
+    assert 'role="alert"' not in get(client, "/")[1]
+
+    site_copy.write_text(site_copy.read_text()[:-40])  # truncated: not JSON any more
+    touch(site_copy)
+    for url in ("/", "/routes/southern-route", "/about", "/nowhere"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'role="alert"' in html and "is not valid JSON" in html, url
+    assert get(client, "/routes/southern-route")[1].count('class="route-link"') == 3
+    assert client.get("/healthz").json == {"status": "ok", "version": good, "routes": 3,
+                                           "problems": 1}
+
+    data = json.loads((SITE_DATA).read_text())
+    data["features"][0]["properties"]["title"] = "A new title for the southern route"
+    site_copy.write_text(json.dumps(data, indent=2))
+    touch(site_copy)
+    html = get(client, "/")[1]
+    assert 'role="alert"' not in html and "A new title for the southern route" in html
+    assert client.get("/healthz").json["version"] != good
+
+
+def test_watching_shows_every_problem_of_a_broken_narrative(site_copy):
+    client = create_app({"MAPAPP_DATA": str(site_copy), "MAPAPP_WATCH": True}).test_client()
+    narrative = site_copy.parent / "narratives" / "northern-route.md"
+    narrative.write_text(narrative.read_text().replace("place: country MNG\n", ""))
+    touch(narrative)
+    html = get(client, "/")[1]
+    assert "1 problem." in html and "northern-route.md:" in html and "place:" in html
+    assert "Across the Gobi" in html, "the last good narrative is still served"
+
+
+def test_without_watching_the_data_is_read_once(site_copy):
+    client = create_app({"MAPAPP_DATA": str(site_copy)}).test_client()
+    site_copy.write_text("not json")
+    touch(site_copy)
+    assert 'role="alert"' not in get(client, "/")[1]
+
+
+
+
+# -- `mapapp serve --debug` ----------------------------------------------------------------------
+def fetch(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode()
@@ -44,42 +88,19 @@ def save(path: Path, text: str | None) -> None:
         path.unlink()
         return
     path.write_text(text)
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    touch(path)
 
 
 @pytest.fixture
 def debug_server(site_copy):
-    """`mapapp serve --debug` on a copy of the site data; stopped with its reloader child."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mapapp", "serve", "--debug", "--port", str(port),
-         "--data", str(site_copy)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True)  # its own group: the reloader's child goes with it
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get(f"{base}/healthz")
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()
-                assert time.monotonic() < deadline, "the debug server did not start"
-                time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+    """`mapapp serve --debug` on a copy of the site data, in a process group of its own so that
+    the reloader's child stops with it; its base URL."""
+    with serve_mapapp("--debug", "--data", str(site_copy), group=True) as server:
+        yield server.url
 
 
 def health(base: str) -> dict:
-    status, text = get(f"{base}/healthz")
+    status, text = fetch(f"{base}/healthz")
     assert status == 200
     return json.loads(text)
 
@@ -87,16 +108,16 @@ def health(base: str) -> dict:
 def expect_last_good(base: str, version: str, reason: str) -> None:
     """Every page answers 200 from the last good data, with a banner that says what is wrong."""
     for path in ("/", "/routes/southern-route", "/about", "/statistics"):
-        status, html = get(base + path)
+        status, html = fetch(base + path)
         assert status == 200, path
         assert BANNER in html and reason in html, (path, reason)
         assert f"last valid version ({version})" in html
-    assert get(base + "/")[1].count('class="route-link"') == 3
+    assert fetch(base + "/")[1].count('class="route-link"') == 3
     assert health(base) == {**health(base), "version": version, "routes": 3, "problems": 1}
 
 
 def expect_clean(base: str) -> None:
-    status, html = get(base + "/")
+    status, html = fetch(base + "/")
     assert status == 200 and BANNER not in html
     assert health(base)["problems"] == 0
 
@@ -121,7 +142,7 @@ def test_debug_server_survives_an_empty_then_a_deleted_file_and_recovers(debug_s
     data["features"][0]["properties"]["title"] = "The southern route, retitled"
     save(site_copy, json.dumps(data, indent=2))
     expect_clean(base)
-    assert "The southern route, retitled" in get(base + "/routes/southern-route")[1]
+    assert "The southern route, retitled" in fetch(base + "/routes/southern-route")[1]
     assert health(base)["version"] != good
 
 
@@ -132,7 +153,7 @@ def test_debug_server_survives_a_deleted_narrative_and_recovers(debug_server, si
     text = narrative.read_text()
     save(narrative, None)
     expect_last_good(base, good, "dmz-route")
-    assert "Through the Joint Security Area" in get(base + "/routes/dmz-route")[1]
+    assert "Through the Joint Security Area" in fetch(base + "/routes/dmz-route")[1]
     save(narrative, text)
     expect_clean(base)
     assert health(base)["version"] == good

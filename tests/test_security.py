@@ -14,24 +14,19 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import SITE_DATA, TESTS
-from hypothesis import HealthCheck, given, settings
+from helpers import HOSTILE_DATA, SITE_DATA, Html, route_ids
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mapapp.cli import cli
 from mapapp.contract import Source
-from mapapp.markup import markdown_html as render_markdown
-from mapapp.model import load_atlas
+from mapapp.markup import markdown_html
 from mapapp.web import create_app
 
-HOSTILE_DATA = TESTS / "data" / "hostile" / "routes.geojson"
-HOSTILE = load_atlas(HOSTILE_DATA)
-SITE = load_atlas(SITE_DATA)
-ROUTE = HOSTILE.routes[0].id
+ROUTE = route_ids(HOSTILE_DATA)[0]
 
 # Elements that run code, load something or change how the page is read: data must add none.
 ACTIVE = ("script", "img", "svg", "iframe", "frame", "object", "embed", "style", "link", "meta",
@@ -41,67 +36,20 @@ URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster",
                   "data", "background", "ping")
 
 
-class Page(HTMLParser):
-    """Every start tag with its attributes, the text as a reader sees it, and the JSON blocks."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text_parts: list[str] = []
-        self.json_blocks: list[str] = []
-        self._raw: str | None = None
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        self.tags.append((tag, attributes))
-        if tag == "script" and attributes.get("type") == "application/json":
-            self._raw = ""
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._raw is not None:
-            self.json_blocks.append(self._raw)
-            self._raw = None
-
-    def handle_data(self, data):
-        if self._raw is not None:
-            self._raw += data
-        else:
-            self.text_parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(" ".join(self.text_parts).split())
-
-    def count(self, tag: str) -> int:
-        return sum(1 for name, _ in self.tags if name == tag)
-
-
-def hostile_client():
-    return create_app({"MAPAPP_DATA": str(HOSTILE_DATA), "TESTING": True}).test_client()
-
-
-def site_client():
-    return create_app({"MAPAPP_DATA": str(SITE_DATA), "TESTING": True}).test_client()
+@pytest.fixture
+def hostile(hostile_app):
+    """A client of the app on tests/data/hostile."""
+    return hostile_app.test_client()
 
 
 def words(text: str) -> str:
     return " ".join(text.split())
 
 
-# Pages built from the data. The educators' pages join in once they exist.
+# Pages built from the data.
 PAGES = ["/", f"/routes/{ROUTE}", "/routes/dmz-route", "/statistics", "/about",
          "/routes/no-such-route", "/present", f"/present/{ROUTE}", f"/print/{ROUTE}",
          f"/embed/{ROUTE}"]
-OPTIONAL = ("/present", "/print/", "/embed/")
-
-
-def get_page(client, url: str):
-    response = client.get(url)
-    if response.status_code == 404 and url.startswith(OPTIONAL):
-        pytest.skip(f"{url} does not exist yet (educators' feature)")
-    return response
 
 
 # -- headers on every kind of answer -------------------------------------------------------------
@@ -150,8 +98,8 @@ def assert_security_headers(response, path: str) -> None:
 
 def asset_urls(client) -> dict[str, str]:
     """One address of each kind the site serves, found in its own pages."""
-    index = Page(client.get("/").get_data(as_text=True))
-    statistics = Page(client.get("/statistics").get_data(as_text=True))
+    index = Html(client.get("/").get_data(as_text=True))
+    statistics = Html(client.get("/statistics").get_data(as_text=True))
     scripts = [a["src"] for t, a in index.tags if t == "script" and "src" in a]
     styles = [a["href"] for t, a in index.tags if t == "link" and a.get("rel") == "stylesheet"]
     return {
@@ -174,10 +122,7 @@ KINDS = ["/", f"/routes/{ROUTE}", "/statistics", "/about", "/api/routes.json",
 
 @pytest.mark.parametrize("path", KINDS)
 def test_every_page_and_api_answer_carries_the_security_headers(client, path):
-    response = client.get(path)
-    if response.status_code == 404 and path.startswith(OPTIONAL):
-        pytest.skip(f"{path} does not exist yet (educators' feature)")
-    assert_security_headers(response, path)
+    assert_security_headers(client.get(path), path)
 
 
 @pytest.mark.parametrize("kind", ["map script", "chart", "site script", "site style", "favicon",
@@ -282,7 +227,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel"}, "abbr": {"title"}}
 
 
 def assert_safe_fragment(html: str) -> None:
-    page = Page(html)
+    page = Html(html)
     for tag, attributes in page.tags:
         assert tag in ALLOWED_TAGS, (tag, html)
         assert set(attributes) <= ALLOWED_ATTRIBUTES.get(tag, set()), (tag, attributes)
@@ -307,11 +252,10 @@ FRAGMENTS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg 
              "[x](https://example.org\"onmouseover=alert(1))", "<math><mi>x</mi></math>"]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=12))
 def test_rendered_markdown_holds_only_the_allowed_tags_attributes_and_links(parts):
-    assert_safe_fragment(render_markdown(" ".join(parts)))
-    assert_safe_fragment(render_markdown("\n".join(parts)))
+    assert_safe_fragment(markdown_html(" ".join(parts)))
+    assert_safe_fragment(markdown_html("\n".join(parts)))
 
 
 @pytest.mark.parametrize("markdown, shown", [
@@ -321,13 +265,13 @@ def test_rendered_markdown_holds_only_the_allowed_tags_attributes_and_links(part
     ("<!-- never closed", "<!-- never closed"),
 ])
 def test_raw_html_and_refused_links_stay_readable_text(markdown, shown):
-    assert Page(render_markdown(markdown)).text == shown
+    assert Html(markdown_html(markdown)).text == shown
 
 
 def test_links_keep_http_and_the_sites_own_addresses_only():
-    html = render_markdown("[a](https://example.org/x) [b](/about) [c](#top) [d](//evil.example) "
+    html = markdown_html("[a](https://example.org/x) [b](/about) [c](#top) [d](//evil.example) "
                            "[e](ftp://example.org) [f](mailto:someone) [g](HTTP://EXAMPLE.ORG)")
-    hrefs = [a.get("href") for t, a in Page(html).tags if t == "a"]
+    hrefs = [a.get("href") for t, a in Html(html).tags if t == "a"]
     assert hrefs == ["https://example.org/x", "/about", "#top", None, None, None,
                      "HTTP://EXAMPLE.ORG"]
 
@@ -338,27 +282,27 @@ def test_a_source_that_is_not_http_is_shown_without_a_link(app):
         macro = app.jinja_env.get_template("_sources.html").module.source_list
         html = str(macro([Source("Evil", "Press", 2020, "javascript:alert(1)"),
                           Source("Fine", "Press", 2020, "https://example.org/")]))
-    hrefs = [a["href"] for t, a in Page(html).tags if t == "a"]
+    hrefs = [a["href"] for t, a in Html(html).tags if t == "a"]
     assert hrefs == ["https://example.org/"] and "Evil" in html
 
 
 # -- pages from the hostile dataset --------------------------------------------------------------
-def payload_texts() -> list[str]:
+def payload_texts(atlas) -> list[str]:
     """Data texts every map page shows whole, as plain text."""
-    texts = [route.title for route in HOSTILE.routes]
-    texts += [crossing.name for crossing in HOSTILE.crossings
-              if any(crossing.id in route.crossings for route in HOSTILE.routes)]
-    texts += [country.policy for country in HOSTILE.described_countries]
-    texts += [feature.name for feature in HOSTILE.dmz]
+    texts = [route.title for route in atlas.routes]
+    texts += [crossing.name for crossing in atlas.crossings
+              if any(crossing.id in route.crossings for route in atlas.routes)]
+    texts += [country.policy for country in atlas.described_countries]
+    texts += [feature.name for feature in atlas.dmz]
     return texts
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_hostile_data_adds_no_active_element_and_no_handler(url):
-    response = get_page(hostile_client(), url)
+def test_hostile_data_adds_no_active_element_and_no_handler(hostile, client, url):
+    response = hostile.get(url)
     assert response.mimetype == "text/html"
-    hostile = Page(response.get_data(as_text=True))
-    harmless = Page(get_page(site_client(), url).get_data(as_text=True))
+    harmless = Html(client.get(url).get_data(as_text=True))
+    hostile = Html(response.get_data(as_text=True))
     for tag in ACTIVE:
         assert hostile.count(tag) == harmless.count(tag), (url, tag)
     for tag, attributes in hostile.tags:
@@ -375,9 +319,9 @@ def test_hostile_data_adds_no_active_element_and_no_handler(url):
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_json_in_hostile_pages_cannot_end_its_script_block(url):
-    html = get_page(hostile_client(), url).get_data(as_text=True)
-    page = Page(html)
+def test_json_in_hostile_pages_cannot_end_its_script_block(hostile, url):
+    html = hostile.get(url).get_data(as_text=True)
+    page = Html(html)
     declared = sum(1 for tag, a in page.tags
                    if tag == "script" and a.get("type") == "application/json")
     assert len(page.json_blocks) == declared
@@ -386,16 +330,16 @@ def test_json_in_hostile_pages_cannot_end_its_script_block(url):
         assert "</" not in block and "<!--" not in block, block[:200]
 
 
-def test_hostile_texts_read_as_text_on_the_map_page():
-    text = Page(hostile_client().get("/").get_data(as_text=True)).text
-    for payload in payload_texts():
+def test_hostile_texts_read_as_text_on_the_map_page(hostile, hostile_atlas):
+    text = Html(hostile.get("/").get_data(as_text=True)).text
+    for payload in payload_texts(hostile_atlas):
         assert words(payload) in text, payload
     assert "{{ 7*7 }}" in text and "49 route" not in text, "Jinja-looking text is not evaluated"
 
 
-def test_hostile_narrative_reads_as_text_on_its_route_page():
-    route = HOSTILE.route(ROUTE)
-    text = Page(hostile_client().get(f"/routes/{ROUTE}").get_data(as_text=True)).text
+def test_hostile_narrative_reads_as_text_on_its_route_page(hostile, hostile_atlas):
+    route = hostile_atlas.route(ROUTE)
+    text = Html(hostile.get(f"/routes/{ROUTE}").get_data(as_text=True)).text
     for value in (route.summary, route.narrative.content_note, *route.narrative.questions,
                   *(stage.title for stage in route.narrative.stages),
                   *(stage.dangers for stage in route.narrative.stages),
@@ -408,10 +352,9 @@ def test_hostile_narrative_reads_as_text_on_its_route_page():
         assert line in text, line
 
 
-def test_hostile_sources_link_only_to_their_escaped_http_address():
-    html = hostile_client().get(f"/routes/{ROUTE}").get_data(as_text=True)
-    page = Page(html)
-    expected = {source.url for source in HOSTILE.route(ROUTE).sources}
+def test_hostile_sources_link_only_to_their_escaped_http_address(hostile, hostile_atlas):
+    page = Html(hostile.get(f"/routes/{ROUTE}").get_data(as_text=True))
+    expected = {source.url for source in hostile_atlas.route(ROUTE).sources}
     hrefs = {a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("http")}
     assert expected <= hrefs, "the address survives whole, inside its attribute"
     assert all(a.get("rel") == "noopener noreferrer" for t, a in page.tags
@@ -419,20 +362,19 @@ def test_hostile_sources_link_only_to_their_escaped_http_address():
 
 
 @pytest.mark.parametrize("url", ["/statistics", "/about"])
-def test_hostile_sources_and_notes_read_as_text_elsewhere(url):
-    text = Page(hostile_client().get(url).get_data(as_text=True)).text
-    figures = HOSTILE.figures
+def test_hostile_sources_and_notes_read_as_text_elsewhere(hostile, hostile_atlas, url):
+    text = Html(hostile.get(url).get_data(as_text=True)).text
+    figures = hostile_atlas.figures
     assert figures[0].source.title in text and figures[0].source.publisher in text
     if url == "/statistics":
         assert words(figures[-1].note) in text
 
 
-def test_hostile_map_script_carries_only_escaped_text():
-    client = hostile_client()
-    page = Page(client.get("/").get_data(as_text=True))
+def test_hostile_map_script_carries_only_escaped_text(hostile):
+    page = Html(hostile.get("/").get_data(as_text=True))
     url = next(a["src"] for t, a in page.tags if t == "script" and a.get("src", "")
                .startswith("/map/"))
-    script = client.get(url).get_data(as_text=True)
+    script = hostile.get(url).get_data(as_text=True)
     for raw in ("<img", "<svg", "<script", "</script", "<b ", "${window", "${alert", "</div><"):
         assert raw not in script, raw
     assert "&lt;img src=x onerror=window.__pwned=10&gt;" in script, "crossing tooltip"
@@ -454,7 +396,7 @@ def test_map_text_is_never_run_as_a_template(site_copy):
             feature["properties"]["name"] = "Line {{ 6*7 }}"
     site_copy.write_text(json.dumps(data, indent=2))
     client = create_app({"MAPAPP_DATA": str(site_copy), "TESTING": True}).test_client()
-    page = Page(client.get("/").get_data(as_text=True))
+    page = Html(client.get("/").get_data(as_text=True))
     url = next(a["src"] for t, a in page.tags if t == "script" and a.get("src", "")
                .startswith("/map/"))
     script = client.get(url, headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
@@ -463,16 +405,16 @@ def test_map_text_is_never_run_as_a_template(site_copy):
     assert "&#123;% if true %&#125;yes&#123;% endif %&#125;" in script
 
 
-def test_hostile_api_gives_the_texts_as_data_with_http_sources_only():
-    client = hostile_client()
-    response = client.get("/api/routes.json")
+def test_hostile_api_gives_the_texts_as_data_with_http_sources_only(hostile, hostile_atlas):
+    response = hostile.get("/api/routes.json")
     assert response.mimetype == "application/json"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     routes = response.json
-    assert [r["title"] for r in routes] == [r.title for r in HOSTILE.routes], "data, unchanged"
+    assert [r["title"] for r in routes] == [r.title for r in hostile_atlas.routes], (
+        "data, unchanged")
     urls = [s["url"] for r in routes for s in r["sources"]]
     for layer in ("routes", "crossings", "countries", "dmz"):
-        collection = client.get(f"/api/layers/{layer}.geojson").json
+        collection = hostile.get(f"/api/layers/{layer}.geojson").json
         urls += [s["url"] for f in collection["features"] for s in f["properties"]["sources"]]
     assert urls and all(re.match(r"https?://[^\s/]", url) for url in urls)
 
@@ -487,8 +429,9 @@ def test_error_pages_repeat_visitor_input_short_and_printable(client):
     assert "\x01" not in html and "\x1b" not in html and "&lt;i&gt;x" in html
 
 
-def test_hostile_fixture_is_valid_data(runner):
+def test_hostile_fixture_is_valid_data(runner, hostile_atlas, site_atlas):
     """The server refuses invalid data, so the payloads must pass `mapapp validate`."""
     result = runner.invoke(cli, ["validate", str(HOSTILE_DATA.parent)])
     assert result.exit_code == 0, result.output
-    assert len(HOSTILE.routes) == len(SITE.routes) and HOSTILE_DATA.with_name("README.md").is_file()
+    assert len(hostile_atlas.routes) == len(site_atlas.routes)
+    assert HOSTILE_DATA.with_name("README.md").is_file()

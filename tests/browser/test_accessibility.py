@@ -15,56 +15,21 @@ Enter and Space without losing focus, Leaflet's zoom and layers controls.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import SITE_DATA
+from helpers import route_ids
 from playwright.sync_api import Page, expect
 
-from mapapp.model import load_atlas
-
-ATLAS = load_atlas(SITE_DATA)
-ROUTE = ATLAS.routes[0]
+ROUTE = route_ids()[0]
 AXE = Axe()
-PAGES = ["/", f"/routes/{ROUTE.id}", "/statistics", "/about", "/nowhere",
-         "/present", f"/present/{ROUTE.id}", f"/print/{ROUTE.id}", f"/embed/{ROUTE.id}"]
-OPTIONAL = ("/present", "/print/", "/embed/")
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "reduced_motion": "reduce",
-            "viewport": {"width": 1440, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def guard(page: Page):
-    """No request leaves the site; no console error (but a 404 page's own load)."""
-    foreign, errors, missing = [], [], set()
-
-    def route(handler):
-        if urlsplit(handler.request.url).hostname == "127.0.0.1":
-            handler.continue_()
-        else:
-            foreign.append(handler.request.url)
-            handler.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and errors.append(
-        (message.text, message.location.get("url"))))
-    page.on("pageerror", lambda error: errors.append((f"uncaught: {error}", None)))
-    page.on("response", lambda response: response.status == 404
-            and response.request.is_navigation_request() and missing.add(response.url))
-    yield
-    assert foreign == [], "requests left the site"
-    assert [e for e in errors if e[1] not in missing] == [], "the console has errors"
+PAGES = ["/", f"/routes/{ROUTE}", "/statistics", "/about", "/nowhere",
+         "/present", f"/present/{ROUTE}", f"/print/{ROUTE}", f"/embed/{ROUTE}"]
+pytestmark = pytest.mark.usefixtures("guard")
 
 
 def visit(page: Page, path: str) -> None:
-    response = page.goto(path)
-    if response.status == 404 and path.startswith(OPTIONAL):
-        pytest.skip(f"{path} does not exist yet (educators' feature)")
+    page.goto(path)
     page.wait_for_load_state("networkidle")
 
 
@@ -86,9 +51,9 @@ def test_axe_finds_no_violation_while_the_map_page_is_used(page: Page):
     visit(page, "/")
     page.wait_for_selector("html.js-ready")
     page.locator(".map-contents summary").click()
-    page.click(f'a.route-link[data-route="{ROUTE.id}"]')
+    page.click(f'a.route-link[data-route="{ROUTE}"]')
     assert_no_violations(page, "a route chosen")
-    page.locator(f"#story-{ROUTE.id} .step-next").click()
+    page.locator(f"#story-{ROUTE} .step-next").click()
     assert_no_violations(page, "stepping through stages")
     page.hover(".leaflet-control-layers")
     expect(page.locator(".leaflet-control-layers-list")).to_be_visible()
@@ -146,14 +111,14 @@ def test_the_skip_link_comes_first_shows_and_jumps_to_the_content(page: Page):
     expect(page.locator("main#main")).to_be_focused()
 
 
-def test_tab_order_reaches_routes_before_the_map_and_skips_its_shapes(page: Page):
+def test_tab_order_reaches_routes_before_the_map_and_skips_its_shapes(page: Page, site_atlas):
     visit(page, "/")
     page.wait_for_selector("html.js-ready")
     stops = tab_stops(page)
     kinds = [stop["tag"] for stop in stops]
     assert "path" not in kinds, "the map's shapes are not tab stops"
     routes = [stop["route"] for stop in stops if "route-link" in stop["cls"]]
-    assert routes == [route.id for route in ATLAS.routes]
+    assert routes == [route.id for route in site_atlas.routes]
     first_route = next(i for i, stop in enumerate(stops) if "route-link" in stop["cls"])
     map_stop = next(i for i, stop in enumerate(stops) if "leaflet-container" in stop["cls"])
     assert first_route < map_stop
@@ -164,10 +129,10 @@ def test_tab_order_reaches_routes_before_the_map_and_skips_its_shapes(page: Page
         assert stop["outline"] or stop["shadow"], f"no visible focus indicator: {stop}"
 
 
-def test_every_route_on_the_map_has_a_focusable_twin_in_the_list(page: Page):
+def test_every_route_on_the_map_has_a_focusable_twin_in_the_list(page: Page, site_atlas):
     visit(page, "/")
     page.wait_for_selector("html.js-ready")
-    for route in ATLAS.routes:
+    for route in site_atlas.routes:
         lines = page.locator(f"path.route-{route.id}")
         assert lines.count() == len(route.legs)
         for index in range(lines.count()):
@@ -177,8 +142,8 @@ def test_every_route_on_the_map_has_a_focusable_twin_in_the_list(page: Page):
         expect(link).to_contain_text(route.title)
 
 
-def test_a_route_is_chosen_and_announced_from_the_keyboard(page: Page):
-    route = ATLAS.route("dmz-route")
+def test_a_route_is_chosen_and_announced_from_the_keyboard(page: Page, site_atlas):
+    route = site_atlas.route("dmz-route")
     visit(page, "/")
     page.wait_for_selector("html.js-ready")
     announcer = page.locator("#story-announcer")
@@ -201,8 +166,8 @@ def test_a_route_is_chosen_and_announced_from_the_keyboard(page: Page):
     expect(page).to_have_url(f"{page.url.split('/routes/')[0].rstrip('/')}/routes/{route.id}")
 
 
-def test_stages_step_with_enter_and_space_and_focus_is_never_lost(page: Page):
-    route = ATLAS.route("southern-route")
+def test_stages_step_with_enter_and_space_and_focus_is_never_lost(page: Page, site_atlas):
+    route = site_atlas.route("southern-route")
     stages = route.narrative.stages
     visit(page, f"/routes/{route.id}")
     page.wait_for_selector("html.js-ready")
@@ -257,7 +222,7 @@ def test_leaflet_controls_work_from_the_keyboard(page: Page):
         "shapes drawn again stay out of the tab order")
 
 
-def test_the_map_is_a_named_region_and_its_place_list_is_complete(page: Page):
+def test_the_map_is_a_named_region_and_its_place_list_is_complete(page: Page, site_atlas):
     visit(page, "/")
     page.wait_for_selector("html.js-ready")
     container = page.locator(".leaflet-container")
@@ -265,11 +230,11 @@ def test_the_map_is_a_named_region_and_its_place_list_is_complete(page: Page):
     expect(container).to_have_attribute("aria-label", re.compile(r"^Map\. Arrow keys"))
     page.locator(".map-contents summary").press("Enter")
     contents = page.locator(".map-contents")
-    for country in ATLAS.described_countries:
+    for country in site_atlas.described_countries:
         expect(contents).to_contain_text(country.policy)
-    for crossing in ATLAS.crossings:
+    for crossing in site_atlas.crossings:
         expect(contents).to_contain_text(crossing.name)
-    for feature in ATLAS.dmz:
+    for feature in site_atlas.dmz:
         expect(contents).to_contain_text(feature.name)
 
 

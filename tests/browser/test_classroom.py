@@ -1,8 +1,8 @@
 """For educators, in Chromium: presentation mode driven by the keys a keyboard and a clicker send,
 the handout printed to PDF on A4 and US Letter, and the embed page framed by another site.
 
-Every test runs under the guard of conftest.py (nothing leaves 127.0.0.1, no console error), on
-a 16:9 screen with reduced motion unless it says otherwise.
+Every test runs under the guard of tests/browser/conftest.py (nothing leaves 127.0.0.1, no
+console error), on a 16:9 screen with reduced motion unless it says otherwise.
 """
 
 from __future__ import annotations
@@ -11,24 +11,21 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
-from conftest import SITE_DATA, static_server
+from helpers import static_server
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from mapapp.model import load_atlas
-
-ATLAS = load_atlas(SITE_DATA)
-SOUTHERN = ATLAS.route("southern-route")
 DECK = "/present/southern-route"  # intro, route, three stages, closing: six slides
-pytestmark = pytest.mark.usefixtures("guard")
+pytestmark = [pytest.mark.usefixtures("guard"),
+              pytest.mark.browser_context_args(viewport={"width": 1920, "height": 1080})]
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "reduced_motion": "reduce",
-            "viewport": {"width": 1920, "height": 1080}}
+@pytest.fixture(scope="module")
+def southern(site_atlas):
+    return site_atlas.route("southern-route")
 
 
 def open_deck(page: Page, path: str = DECK) -> None:
@@ -63,7 +60,7 @@ def expect_view(page: Page, route_id: str | None, stage: int) -> None:
     assert shown, (route_id, stage)
 
 
-def test_keyboard_and_clicker_keys_step_through_the_route(page: Page):
+def test_keyboard_and_clicker_keys_step_through_the_route(page: Page, southern):
     open_deck(page)
     expect_slide(page, 1)
     expect_view(page, "southern-route", -1)
@@ -74,23 +71,23 @@ def test_keyboard_and_clicker_keys_step_through_the_route(page: Page):
         page.keyboard.press(key)
         expect_slide(page, number)
         expect_view(page, "southern-route", stage)
-    legs = len(SOUTHERN.legs)
+    legs = len(southern.legs)
     assert page.locator("path.route-southern-route.route-selected").count() == legs
-    expect(page.locator("#slide-1 h2")).to_have_text(SOUTHERN.title)
+    expect(page.locator("#slide-1 h2")).to_have_text(southern.title)
 
 
-def test_the_stage_slides_tell_the_stages_and_the_last_asks_the_questions(page: Page):
+def test_the_stage_slides_tell_the_stages_and_the_last_asks_the_questions(page: Page, southern):
     open_deck(page, f"{DECK}?step=2")
-    for index, stage in enumerate(SOUTHERN.narrative.stages):
+    for index, stage in enumerate(southern.narrative.stages):
         page.keyboard.press("PageDown")
         expect(page.locator(".slide:visible h2")).to_have_text(stage.title)
         expect(page.locator(".slide:visible .kicker")).to_contain_text(
-            f"Stage {index + 1} of {len(SOUTHERN.narrative.stages)}")
+            f"Stage {index + 1} of {len(southern.narrative.stages)}")
     page.keyboard.press("PageDown")
     closing = page.locator("#slide-6")
     expect(closing.locator("h2")).to_have_text("Questions for discussion")
-    expect(closing.locator(".questions li")).to_have_text(list(SOUTHERN.narrative.questions))
-    expect(closing.locator(".source-list li")).to_have_count(len(SOUTHERN.sources))
+    expect(closing.locator(".questions li")).to_have_text(list(southern.narrative.questions))
+    expect(closing.locator(".source-list li")).to_have_count(len(southern.sources))
 
 
 def test_a_reload_keeps_the_place(page: Page):
@@ -105,7 +102,8 @@ def test_a_reload_keeps_the_place(page: Page):
     expect_view(page, "southern-route", 2)
 
 
-@pytest.mark.browser_context_args(java_script_enabled=False)
+@pytest.mark.browser_context_args(java_script_enabled=False,
+                                   viewport={"width": 1920, "height": 1080})
 def test_without_javascript_the_server_renders_every_step(page: Page):
     page.goto(f"{DECK}?step=3")
     expect(page.locator("#slide-3")).to_be_visible()
@@ -206,7 +204,7 @@ def test_every_slide_fits_a_projector_in_large_type(page: Page, width, height, s
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_the_handout_prints_in_two_pages_with_everything_on_them(page: Page, live_server,
+def test_the_handout_prints_in_two_pages_with_everything_on_them(page: Page, southern, live_server,
                                                                  paper):
     page.goto("/print/southern-route")
     reader = PdfReader(io.BytesIO(page.pdf(format=paper)))
@@ -217,15 +215,15 @@ def test_the_handout_prints_in_two_pages_with_everything_on_them(page: Page, liv
     def printed(words: str) -> bool:
         return "".join(words.split()) in flat
 
-    assert printed(SOUTHERN.title) and printed(SOUTHERN.summary)
-    for stage in SOUTHERN.narrative.stages:
+    assert printed(southern.title) and printed(southern.summary)
+    for stage in southern.narrative.stages:
         assert printed(stage.title)
         for source in stage.sources:
             assert printed(source.title) and printed(source.url)
-    for source in SOUTHERN.sources:
+    for source in southern.sources:
         assert printed(source.title) and printed(source.url)
-    assert printed(SOUTHERN.narrative.questions[0])
-    assert printed(f"{live_server.url}/routes/southern-route"), "the QR code's address"
+    assert printed(southern.narrative.questions[0])
+    assert printed(f"{live_server}/routes/southern-route"), "the QR code's address"
     for chrome in ("Skip to the content", "Print this handout", "Statistics"):
         assert not printed(chrome), chrome
 
@@ -238,19 +236,20 @@ def lesson(page: Page, tmp_path) -> Iterator:
         (tmp_path / "lesson.html").write_text(
             f'<!doctype html><title>Lesson</title><h1>Lesson</h1><iframe src="{frame_url}" '
             'title="Map" width="800" height="600"></iframe>')
-        page.route(f"http://localhost:{port}/**", lambda route: route.continue_())
-        page.goto(f"http://localhost:{port}/lesson.html")
+        page.route(f"{origin}/**", lambda route: route.continue_())
+        page.goto(f"{origin}/lesson.html")
 
-    with static_server(tmp_path) as port:
+    with static_server(tmp_path) as url:
+        origin = f"http://localhost:{urlsplit(url).port}"
         yield open_lesson
 
 
-def test_another_site_can_frame_the_route_alone(page: Page, live_server, lesson):
-    lesson(f"{live_server.url}/embed/southern-route")
+def test_another_site_can_frame_the_route_alone(page: Page, southern, live_server, lesson):
+    lesson(f"{live_server}/embed/southern-route")
     frame = page.frame_locator("iframe")
     expect(frame.locator("html.js-ready")).to_have_count(1)
-    expect(frame.locator("path.route-southern-route")).to_have_count(len(SOUTHERN.legs))
-    expect(frame.locator("path.route")).to_have_count(len(SOUTHERN.legs))
+    expect(frame.locator("path.route-southern-route")).to_have_count(len(southern.legs))
+    expect(frame.locator("path.route")).to_have_count(len(southern.legs))
     link = frame.locator("a.embed-open")
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("href", "/routes/southern-route")
@@ -258,9 +257,8 @@ def test_another_site_can_frame_the_route_alone(page: Page, live_server, lesson)
 
 
 def test_the_other_pages_refuse_to_be_framed(page: Page, live_server, lesson, guard):
-    lesson(f"{live_server.url}/routes/southern-route")
+    lesson(f"{live_server}/routes/southern-route")
     expect(page.locator("h1")).to_have_text("Lesson")  # loaded, and so has its frame
     assert page.frames[1].url.startswith("chrome-error://"), "the frame was refused"
-    refused = [error for error in guard.errors if "frame-ancestors 'none'" in error]
-    assert refused, "Chromium reports the refusal"
-    guard.errors[:] = [error for error in guard.errors if error not in refused]
+    assert guard.forgive(lambda error: "frame-ancestors 'none'" in error), (
+        "Chromium reports the refusal")

@@ -1,7 +1,7 @@
 """The site in Chromium (pytest-playwright's `page`, against `live_server`).
 
-Every test runs under the guard of conftest.py: no request leaves 127.0.0.1 and the console
-stays free of errors. Motion is reduced, so the map jumps instead of flying and
+Every test runs under the guard of tests/browser/conftest.py: no request leaves 127.0.0.1 and
+the console stays free of errors. Motion is reduced, so the map jumps instead of flying and
 positions can be checked at once.
 """
 
@@ -10,20 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SITE_DATA
+from helpers import route_ids
 from playwright.sync_api import Page, expect
 
-from mapapp.model import load_atlas
-
-ATLAS = load_atlas(SITE_DATA)
-ROUTES = [route.id for route in ATLAS.routes]
+ROUTES = route_ids()
 pytestmark = pytest.mark.usefixtures("guard")
-
-
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "reduced_motion": "reduce",
-            "viewport": {"width": 1440, "height": 900}}
 
 
 def open_page(page: Page, path: str = "/") -> None:
@@ -40,8 +31,8 @@ def map_call(page: Page, expression: str):
     return page.evaluate(f"() => window.map_routes.{expression}")
 
 
-def expect_chosen(page: Page, route_id: str) -> None:
-    route = ATLAS.route(route_id)
+def expect_chosen(page: Page, atlas, route_id: str) -> None:
+    route = atlas.route(route_id)
     expect(page).to_have_url(re.compile(rf"/routes/{route_id}$"))
     expect(page.locator(f"#story-{route_id}")).to_be_visible()
     expect(page.locator(f"#story-{route_id} h2")).to_have_text(route.title)
@@ -51,20 +42,20 @@ def expect_chosen(page: Page, route_id: str) -> None:
     expect(page.locator('a.route-link[aria-current="page"]')).to_have_count(1)
     expect(page).to_have_title(re.compile(re.escape(route.title)))
     assert selected_paths(page, route_id) == len(route.legs)
-    others = sum(len(r.legs) for r in ATLAS.routes if r.id != route_id)
+    others = sum(len(r.legs) for r in atlas.routes if r.id != route_id)
     assert page.locator("path.route.route-dimmed").count() == others
 
 
-def test_the_map_draws_every_layer(page: Page):
+def test_the_map_draws_every_layer(page: Page, site_atlas):
     open_page(page)
     expect(page.locator(".map-status")).to_be_hidden()
-    described = {c.iso3 for c in ATLAS.described_countries}
-    assert page.locator("path.country").count() == len(ATLAS.countries)
+    described = {c.iso3 for c in site_atlas.described_countries}
+    assert page.locator("path.country").count() == len(site_atlas.countries)
     for iso3 in described:
         assert page.locator(f"path.country-{iso3}").count() == 1
-    for route in ATLAS.routes:
+    for route in site_atlas.routes:
         assert page.locator(f"path.route-{route.id}").count() == len(route.legs)
-    assert page.locator("path.crossing").count() == len(ATLAS.crossings)
+    assert page.locator("path.crossing").count() == len(site_atlas.crossings)
     for kind in ("zone", "mdl", "nll"):
         assert page.locator(f"path.dmz-{kind}").count() == 1
     nll = page.locator("path.dmz-nll")
@@ -87,12 +78,12 @@ def test_the_route_list_and_the_welcome_panel(page: Page):
     assert page.locator("path.route-dimmed").count() == 0
 
 
-def test_choosing_from_the_list(page: Page):
+def test_choosing_from_the_list(page: Page, site_atlas):
     open_page(page)
     page.click('a.route-link[data-route="northern-route"]')
-    expect_chosen(page, "northern-route")
+    expect_chosen(page, site_atlas, "northern-route")
     expect(page.locator("#story-northern-route h2")).to_be_focused()
-    _expect_fitted(page, ATLAS.route("northern-route").bounds)
+    _expect_fitted(page, site_atlas.route("northern-route").bounds)
 
 
 def _count_zoom_steps(page: Page) -> None:
@@ -101,22 +92,22 @@ def _count_zoom_steps(page: Page) -> None:
         window.map_routes.on('zoomend', () => { window.zoomEnded = true; }); }""")
 
 
-def test_the_map_flies_unless_the_reader_prefers_less_motion(page: Page):
+def test_the_map_flies_unless_the_reader_prefers_less_motion(page: Page, site_atlas):
     open_page(page)
     _count_zoom_steps(page)
     page.click('a.route-link[data-route="dmz-route"]')
-    expect_chosen(page, "dmz-route")
-    _expect_fitted(page, ATLAS.route("dmz-route").bounds)
+    expect_chosen(page, site_atlas, "dmz-route")
+    _expect_fitted(page, site_atlas.route("dmz-route").bounds)
     assert page.evaluate("() => window.zoomSteps") <= 1, "reduced motion: one jump"
 
     page.emulate_media(reduced_motion="no-preference")
     page.evaluate("() => { window.zoomSteps = 0; window.zoomEnded = false; }")
     page.click('a.route-link[data-route="northern-route"]')
     page.wait_for_function("() => window.zoomEnded && window.zoomSteps > 3")
-    _expect_fitted(page, ATLAS.route("northern-route").bounds)
+    _expect_fitted(page, site_atlas.route("northern-route").bounds)
 
 
-def test_choosing_by_clicking_a_line_on_the_map(page: Page):
+def test_choosing_by_clicking_a_line_on_the_map(page: Page, site_atlas):
     open_page(page)
     point = page.evaluate("""() => {
         const path = document.querySelector('path.route-southern-route');
@@ -128,21 +119,21 @@ def test_choosing_by_clicking_a_line_on_the_map(page: Page):
                         [point["x"], point["y"]])
     assert "route-southern-route" in hit, "the point chosen lies on the line"
     page.mouse.click(point["x"], point["y"])
-    expect_chosen(page, "southern-route")
+    expect_chosen(page, site_atlas, "southern-route")
 
 
-def test_keyboard_enter_and_space_choose_a_route(page: Page):
+def test_keyboard_enter_and_space_choose_a_route(page: Page, site_atlas):
     open_page(page)
     page.focus('a.route-link[data-route="dmz-route"]')
     page.keyboard.press("Enter")
-    expect_chosen(page, "dmz-route")
+    expect_chosen(page, site_atlas, "dmz-route")
     page.focus('a.route-link[data-route="southern-route"]')
     page.keyboard.press(" ")
-    expect_chosen(page, "southern-route")
+    expect_chosen(page, site_atlas, "southern-route")
 
 
-def test_previous_and_next_step_through_the_stages(page: Page):
-    route = ATLAS.route("southern-route")
+def test_previous_and_next_step_through_the_stages(page: Page, site_atlas):
+    route = site_atlas.route("southern-route")
     open_page(page, "/routes/southern-route")
     story = page.locator("#story-southern-route")
     status, previous, following = (story.locator(s) for s in
@@ -156,11 +147,11 @@ def test_previous_and_next_step_through_the_stages(page: Page):
         expect(story.locator(".stage:visible")).to_have_count(1)
         expect(story.locator(".stage:visible h4")).to_contain_text(stage.title)
         expect(story.locator(".story-overview")).to_be_hidden()
-        _expect_map_at(page, stage.place)
+        _expect_map_at(page, site_atlas, stage.place)
     expect(following).to_be_disabled()
     previous.click()
     expect(status).to_contain_text("Stage 2 of 3")
-    _expect_map_at(page, route.narrative.stages[1].place)
+    _expect_map_at(page, site_atlas, route.narrative.stages[1].place)
     previous.click()
     previous.click()
     expect(status).to_contain_text("Overview")
@@ -168,7 +159,7 @@ def test_previous_and_next_step_through_the_stages(page: Page):
     expect(previous).to_be_disabled()
 
 
-def _expect_map_at(page: Page, place) -> None:
+def _expect_map_at(page: Page, atlas, place) -> None:
     """The map shows the stage's place: its centre lies on the place's extent."""
     centre = map_call(page, "getCenter()")
     if place.kind == "point":
@@ -176,39 +167,42 @@ def _expect_map_at(page: Page, place) -> None:
         assert map_call(page, "getZoom()") == 6
         return
     if place.kind == "crossing":
-        crossing = ATLAS.crossing(place.ref)
+        crossing = atlas.crossing(place.ref)
         west, south, east, north = (crossing.lon - 0.2, crossing.lat - 0.2,
                                     crossing.lon + 0.2, crossing.lat + 0.2)
     else:
-        west, south, east, north = ATLAS.country(place.ref).shape.bounds
+        west, south, east, north = atlas.country(place.ref).shape.bounds
     assert south <= centre["lat"] <= north and west <= centre["lng"] <= east, (place, centre)
 
 
-def test_back_and_forward_restore_the_selection(page: Page):
+def test_back_and_forward_restore_the_selection(page: Page, site_atlas):
     open_page(page)
     page.click('a.route-link[data-route="southern-route"]')
-    expect_chosen(page, "southern-route")
+    expect_chosen(page, site_atlas, "southern-route")
     page.click('a.route-link[data-route="dmz-route"]')
-    expect_chosen(page, "dmz-route")
+    expect_chosen(page, site_atlas, "dmz-route")
     page.go_back()
-    expect_chosen(page, "southern-route")
+    expect_chosen(page, site_atlas, "southern-route")
     page.go_back()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("#story-welcome")).to_be_visible()
     assert page.locator("path.route-selected").count() == 0
     page.go_forward()
-    expect_chosen(page, "southern-route")
+    expect_chosen(page, site_atlas, "southern-route")
     page.click("#story-southern-route .back-link")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("#story-welcome")).to_be_visible()
 
 
 @pytest.mark.parametrize("route_id", ROUTES)
-def test_a_deep_link_opens_on_its_route(page: Page, route_id):
+def test_a_deep_link_opens_on_its_route(page: Page, site_atlas, route_id):
     open_page(page, f"/routes/{route_id}")
-    expect_chosen(page, route_id)
-    page.wait_for_timeout(600)  # long enough for any zoom animation left running to end
-    _expect_fitted(page, ATLAS.route(route_id).bounds)
+    expect_chosen(page, site_atlas, route_id)
+    page.wait_for_function("""() => {  // no zoom or pan animation left running
+        const map = window.map_routes;
+        return !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress);
+    }""")
+    _expect_fitted(page, site_atlas.route(route_id).bounds)
 
 
 def _expect_fitted(page: Page, bounds) -> None:
@@ -222,7 +216,7 @@ def _expect_fitted(page: Page, bounds) -> None:
     assert fitted == {**fitted, "zoom": fitted["expected"], "shown": True}, fitted
 
 
-def test_a_phone_shows_the_panel_below_the_map_and_still_works(page: Page):
+def test_a_phone_shows_the_panel_below_the_map_and_still_works(page: Page, site_atlas):
     page.set_viewport_size({"width": 390, "height": 844})
     open_page(page)
     map_box = page.locator(".atlas-map").bounding_box()
@@ -232,7 +226,7 @@ def test_a_phone_shows_the_panel_below_the_map_and_still_works(page: Page):
     assert story_box["y"] > routes_box["y"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "no sideways scroll"
     page.click('a.route-link[data-route="northern-route"]')
-    expect_chosen(page, "northern-route")
+    expect_chosen(page, site_atlas, "northern-route")
     heading = page.locator("#story-northern-route h2").bounding_box()
     assert heading["y"] >= page.locator(".atlas-map").bounding_box()["height"] - 1, (
         "the story is scrolled into view below the sticky map")

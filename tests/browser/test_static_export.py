@@ -1,7 +1,8 @@
 """The static export in Chromium: opened straight from disk (file://, a USB stick) and from a
 plain static server (Python's http.server on 127.0.0.1, a school's server). The map is drawn,
 routes can be chosen, presentation mode steps, and nothing is requested from outside the folder
-or the server (conftest.py's guard; `local_files` lets it read the export's folder).
+or the server (the guard of tests/browser/conftest.py; `local_files` lets it read the export's
+folder).
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SITE_DATA, static_server
+from helpers import SITE_DATA, static_server
 from playwright.sync_api import Page, expect
 
 from mapapp.export import Export
-from mapapp.model import load_atlas
 
-ATLAS = load_atlas(SITE_DATA)
 pytestmark = pytest.mark.usefixtures("guard")
 
 
@@ -34,49 +33,45 @@ def local_files(exported) -> list[str]:
 
 @pytest.fixture
 def served(exported):
-    with static_server(exported) as port:
-        yield f"http://127.0.0.1:{port}"
+    with static_server(exported) as url:
+        yield url
 
 
-@pytest.fixture
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "reduced_motion": "reduce",
-            "viewport": {"width": 1440, "height": 900}}
-
-
-def expect_map_drawn(page: Page, routes=ATLAS.routes) -> None:
+def expect_map_drawn(page: Page, atlas, routes=None) -> None:
+    """The map is drawn with every country and the legs of `routes` (default: every route)."""
     page.wait_for_selector("html.js-ready")
     expect(page.locator(".map-status")).to_be_hidden()
-    expect(page.locator("path.country")).to_have_count(len(ATLAS.countries))
-    expect(page.locator("path.route")).to_have_count(sum(len(route.legs) for route in routes))
+    expect(page.locator("path.country")).to_have_count(len(atlas.countries))
+    expect(page.locator("path.route")).to_have_count(
+        sum(len(route.legs) for route in routes or atlas.routes))
 
 
-def expect_chosen(page: Page, route_id: str) -> None:
+def expect_chosen(page: Page, atlas, route_id: str) -> None:
     expect(page.locator(f"#story-{route_id}")).to_be_visible()
     expect(page.locator(".story:visible")).to_have_count(1)
-    legs = len(ATLAS.route(route_id).legs)
+    legs = len(atlas.route(route_id).legs)
     expect(page.locator(f"path.route-{route_id}.route-selected")).to_have_count(legs)
 
 
-def test_from_disk_the_map_is_drawn_and_routes_can_be_chosen(page: Page, exported):
+def test_from_disk_the_map_is_drawn_and_routes_can_be_chosen(page: Page, site_atlas, exported):
     page.goto((exported / "index.html").as_uri())
-    expect_map_drawn(page)
+    expect_map_drawn(page, site_atlas)
     page.click('a.route-link[data-route="northern-route"]')
     # file:// refuses pushState to another file: the route's own page opens instead.
     expect(page).to_have_url(re.compile(r"/routes/northern-route\.html$"))
-    expect_map_drawn(page)
-    expect_chosen(page, "northern-route")
+    expect_map_drawn(page, site_atlas)
+    expect_chosen(page, site_atlas, "northern-route")
     page.click('a.route-link[data-route="dmz-route"]')
     expect(page).to_have_url(re.compile(r"/routes/dmz-route\.html$"))
-    expect_chosen(page, "dmz-route")
+    expect_chosen(page, site_atlas, "dmz-route")
     page.click("#story-dmz-route .back-link")
     expect(page).to_have_url(re.compile(r"/index\.html$"))
     expect(page.locator("#story-welcome")).to_be_visible()
 
 
-def test_from_disk_the_presentation_steps_and_keeps_its_place(page: Page, exported):
+def test_from_disk_the_presentation_steps_and_keeps_its_place(page: Page, site_atlas, exported):
     page.goto((exported / "present" / "southern-route.html").as_uri() + "?step=3")
-    expect_map_drawn(page)
+    expect_map_drawn(page, site_atlas)
     expect(page.locator("#slide-3")).to_be_visible()
     page.keyboard.press("PageDown")
     expect(page).to_have_url(re.compile(r"southern-route\.html\?step=4$"))
@@ -87,33 +82,33 @@ def test_from_disk_the_presentation_steps_and_keeps_its_place(page: Page, export
 
 @pytest.mark.parametrize("name", ["embed/southern-route.html", "print/southern-route.html",
                                   "present.html", "statistics.html", "about.html"])
-def test_from_disk_every_kind_of_page_opens_cleanly(page: Page, exported, name):
+def test_from_disk_every_kind_of_page_opens_cleanly(page: Page, site_atlas, exported, name):
     page.goto((exported / name).as_uri())
     expect(page.locator("h1")).to_have_count(1)
     if name.startswith("embed"):
-        expect_map_drawn(page, [ATLAS.route("southern-route")])
+        expect_map_drawn(page, site_atlas, [site_atlas.route("southern-route")])
     elif name.startswith("present"):
-        expect_map_drawn(page)
+        expect_map_drawn(page, site_atlas)
 
 
-def test_from_a_static_server_routes_are_chosen(page: Page, served):
+def test_from_a_static_server_routes_are_chosen(page: Page, site_atlas, served):
     page.goto(f"{served}/")
-    expect_map_drawn(page)
+    expect_map_drawn(page, site_atlas)
     page.click('a.route-link[data-route="southern-route"]')  # another folder: a page load
     expect(page).to_have_url(f"{served}/routes/southern-route.html")
-    expect_map_drawn(page)
-    expect_chosen(page, "southern-route")
+    expect_map_drawn(page, site_atlas)
+    expect_chosen(page, site_atlas, "southern-route")
     page.evaluate("() => { window.samePage = true; }")
     page.click('a.route-link[data-route="dmz-route"]')  # the same folder: in place
     expect(page).to_have_url(f"{served}/routes/dmz-route.html")
-    expect_chosen(page, "dmz-route")
+    expect_chosen(page, site_atlas, "dmz-route")
     assert page.evaluate("() => window.samePage") is True, "no page load: pushState"
     page.click('a[href="../about.html"]')  # relative links still lead where they should
     expect(page).to_have_url(f"{served}/about.html")
     page.go_back()
-    expect_chosen(page, "dmz-route")
+    expect_chosen(page, site_atlas, "dmz-route")
     page.go_back()
-    expect_chosen(page, "southern-route")
+    expect_chosen(page, site_atlas, "southern-route")
     page.go_back()
     expect(page).to_have_url(f"{served}/")
     expect(page.locator("#story-welcome")).to_be_visible()
@@ -121,8 +116,9 @@ def test_from_a_static_server_routes_are_chosen(page: Page, served):
 
 @pytest.mark.parametrize("path", ["/present.html?step=2", "/embed/dmz-route.html",
                                   "/print/northern-route.html", "/statistics.html"])
-def test_from_a_static_server_every_kind_of_page_works(page: Page, served, path):
+def test_from_a_static_server_every_kind_of_page_works(page: Page, site_atlas, served, path):
     page.goto(f"{served}{path}")
     expect(page.locator("h1")).to_have_count(1)
     if "print" not in path and "statistics" not in path:
-        expect_map_drawn(page, [ATLAS.route("dmz-route")] if "embed" in path else ATLAS.routes)
+        expect_map_drawn(page, site_atlas,
+                         [site_atlas.route("dmz-route")] if "embed" in path else None)
