@@ -63,23 +63,35 @@ def _version(path: str | Path | None) -> tuple[Path, int]:
 
 @lru_cache(maxsize=8)
 def _country_shapes(path: Path, mtime: int) -> CountryShapes:
-    """The file as scripts/build_basemap.py writes it is read with json and shapely alone:
-    geopandas takes longer to import than validating the shipped data does. Anything else goes
-    through load_basemap, for its messages."""
+    countries = _plain_country_shapes(path)
+    if countries is None:  # not as the build writes it: load_basemap says what is wrong
+        frame = _load(path, mtime)
+        countries = CountryShapes(tuple(frame.iso3), tuple(frame.geometry))
+    flat = [code for code, country in zip(countries.codes, countries.shapes, strict=True)
+            if country is None or country.geom_type not in ("Polygon", "MultiPolygon")]
+    if flat:
+        raise BasemapError(f"base map {path} is not usable ({flat[0]} is not drawn as an area); "
+                           f"{REBUILD_HINT}")
+    return countries
+
+
+def _plain_country_shapes(path: Path) -> CountryShapes | None:
+    """The file as scripts/build_basemap.py writes it, read with json and shapely alone
+    (geopandas takes longer to import than validating the shipped data does); None for any
+    other file."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         features = document["features"]
         properties = [feature["properties"] for feature in features]
-        plain = document["type"] == "FeatureCollection" and features and all(
-            isinstance(props["iso3"], str) and "name" in props and "geometry" not in props
-            and feature["geometry"] for feature, props in zip(features, properties, strict=True))
-        if plain:
+        if document["type"] == "FeatureCollection" and features and all(
+                isinstance(props["iso3"], str) and "name" in props and "geometry" not in props
+                and feature["geometry"]
+                for feature, props in zip(features, properties, strict=True)):
             return CountryShapes(tuple(props["iso3"] for props in properties),
                                  tuple(shape(feature["geometry"]) for feature in features))
-    except Exception:  # broken in some way: load_basemap says how
+    except Exception:  # broken in some way
         pass
-    frame = _load(path, mtime)
-    return CountryShapes(tuple(frame.iso3), tuple(frame.geometry))
+    return None
 
 
 @lru_cache(maxsize=8)

@@ -5,12 +5,14 @@ tests/data/README.md); the narrative and statistics faults have their own fixtur
 """
 
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from mapapp.cli import cli
+from mapapp.cli import cli, main
 
 DATA = Path(__file__).parent / "data"
 FAULTS = DATA / "faults"
@@ -143,3 +145,94 @@ def test_text_output_names_file_line_feature_and_hint():
         "    hint: move the point to the border between the two countries (midway between the two "
         "towns), or correct its countries",
     ]
+
+
+# -- odd geometries in every layer -----------------------------------------------------------------
+# Empty, one-point and collection geometries: whatever layer they are drawn in, `mapapp validate`
+# names the feature and the line and exits 1, never "internal error" (found by the long property
+# run: an empty MultiLineString as the MDL stopped the spatial check).
+P = [129.21, 42.24]
+ODD_GEOMETRIES = {
+    "empty Point": {"type": "Point", "coordinates": []},
+    "empty MultiPoint": {"type": "MultiPoint", "coordinates": []},
+    "empty LineString": {"type": "LineString", "coordinates": []},
+    "empty MultiLineString": {"type": "MultiLineString", "coordinates": []},
+    "MultiLineString of an empty line": {"type": "MultiLineString", "coordinates": [[]]},
+    "empty Polygon": {"type": "Polygon", "coordinates": []},
+    "Polygon of an empty ring": {"type": "Polygon", "coordinates": [[]]},
+    "empty MultiPolygon": {"type": "MultiPolygon", "coordinates": []},
+    "MultiPolygon of an empty polygon": {"type": "MultiPolygon", "coordinates": [[]]},
+    "empty GeometryCollection": {"type": "GeometryCollection", "geometries": []},
+    "one-point Point": {"type": "Point", "coordinates": P},
+    "one-point MultiPoint": {"type": "MultiPoint", "coordinates": [P]},
+    "one-point LineString": {"type": "LineString", "coordinates": [P]},
+    "LineString of one point twice": {"type": "LineString", "coordinates": [P, P]},
+    "one-point MultiLineString": {"type": "MultiLineString", "coordinates": [[P]]},
+    "one-point Polygon": {"type": "Polygon", "coordinates": [[P, P, P, P]]},
+    "GeometryCollection of a point": {"type": "GeometryCollection",
+                                      "geometries": [{"type": "Point", "coordinates": P}]},
+    "GeometryCollection of a line": {"type": "GeometryCollection", "geometries": [
+        {"type": "LineString", "coordinates": [[129.4, 41.9], P, [129.5, 42.89]]}]},
+    "GeometryCollection of an empty line": {"type": "GeometryCollection", "geometries": [
+        {"type": "LineString", "coordinates": []}]},
+    "GeometryCollection of an empty collection": {"type": "GeometryCollection", "geometries": [
+        {"type": "GeometryCollection", "geometries": []}]},
+}
+SOURCE = {"title": "Korean Demilitarized Zone", "publisher": "Encyclopaedia Britannica",
+          "year": 2024, "url": "https://www.britannica.com/place/Korean-Demilitarized-Zone"}
+DMZ = {"zone": {"schematic": False}, "mdl": {}, "nll": {"schematic": True, "disputed": True}}
+LAYERS = {"route": "test-route", "crossing": "musan-nanping", "country": "country-prk",
+          **{f"dmz {kind}": f"test-{kind}" for kind in DMZ}}
+
+
+def _with_geometry(folder: Path, layer: str, geometry: dict) -> Path:
+    """The valid fixture with the `layer` feature drawn as `geometry` (a dmz feature added)."""
+    shutil.copytree(DATA / "valid", folder)
+    path = folder / "routes.geojson"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if layer.startswith("dmz "):
+        kind = layer.removeprefix("dmz ")
+        document["features"].append({
+            "type": "Feature", "id": LAYERS[layer],
+            "properties": {"layer": "dmz", "name": f"Test {kind}", "kind": kind, **DMZ[kind],
+                           "sources": [SOURCE]}, "geometry": None})
+    [feature] = [f for f in document["features"] if f["id"] == LAYERS[layer]]
+    feature["geometry"] = geometry
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("shape", ODD_GEOMETRIES)
+@pytest.mark.parametrize("layer", LAYERS)
+def test_odd_geometries_are_problems_of_their_feature_never_an_internal_error(
+        tmp_path, monkeypatch, capsys, layer, shape):
+    if (layer, shape) == ("crossing", "one-point Point"):
+        pytest.skip("a crossing is a point: nothing odd")
+    path = _with_geometry(tmp_path / "data", layer, ODD_GEOMETRIES[shape])
+    monkeypatch.setattr(sys, "argv", ["mapapp", "validate", "--format", "json", str(path)])
+    with pytest.raises(SystemExit) as exit_:
+        main()  # the console script itself, with its last-resort handler
+    out, err = capsys.readouterr()
+    assert "internal error" not in err
+    assert exit_.value.code == 1, err
+    mine = [p for p in json.loads(out) if p["feature"] == f'feature "{LAYERS[layer]}"']
+    assert mine, f"nothing names the {layer} drawn as {shape}"
+    assert all(p["path"] == str(path) and p["line"] > 1 and p["message"] for p in mine)
+
+
+@pytest.mark.parametrize("basemap, reason", [
+    ({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso3": "PRK", "name": "North Korea"},
+         "geometry": {"type": "Point", "coordinates": P}}]}, "PRK is not drawn as an area"),
+    ({"type": "FeatureCollection", "features": []}, "is not usable"),
+])
+def test_an_unusable_base_map_beside_the_data_is_one_problem(tmp_path, basemap, reason):
+    shutil.copytree(DATA / "valid", tmp_path / "data")
+    (tmp_path / "data" / "basemap").mkdir()
+    (tmp_path / "data" / "basemap" / "countries.geojson").write_text(json.dumps(basemap))
+    code, problems = _validate(tmp_path / "data")
+    assert code == 1
+    [problem] = problems
+    assert problem["check"] == "spatial" and problem["line"] == 1
+    assert problem["message"].startswith("spatial checks skipped: base map ")
+    assert reason in problem["message"]

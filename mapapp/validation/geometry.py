@@ -30,6 +30,11 @@ def check(inspection: Inspection) -> None:
             _report(inspection, ref, (*ref.pointer, "geometry"), "is not a geometry shapely "
                     "can read", "redraw it as a plain Point, LineString or Polygon")
             sound = False
+        elif sound and ref.shape.is_empty:  # RFC 7946 allows it; the map has nothing to draw
+            _report(inspection, ref, (*ref.pointer, "geometry"),
+                    f"the {geometry['type']} is empty: it has no positions",
+                    "draw it, or delete the feature")
+            sound = False
         elif sound and not ref.shape.is_valid:
             reason = shapely.is_valid_reason(ref.shape)
             _report(inspection, ref, (*ref.pointer, "geometry"),

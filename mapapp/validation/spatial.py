@@ -17,7 +17,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, Point
 
-from mapapp import region
+from mapapp import contract, region
 from mapapp.basemap import BasemapError, CountryShapes, country_shapes
 from mapapp.parsing import Feature
 from mapapp.validation import positions
@@ -283,7 +283,7 @@ def check(inspection: Inspection) -> None:
                           "run scripts/build_basemap.py", line=1)
         return
     features = [ref for ref in inspection.features_in("crossing", "route", "dmz")
-                if ref.shape is not None and ref.index not in outside]
+                if ref.index not in outside and _drawn_as_contracted(ref)]
     routes = [ref for ref in features
               if ref.layer == "route" and isinstance(ref.properties.get("countries"), list)]
     walked = _walk(inspection, routes, countries)
@@ -299,6 +299,16 @@ def check(inspection: Inspection) -> None:
             _route(inspection, ref, walked[ref.index])
         elif ref.index in metric:
             _dmz(inspection, ref, countries, metric[ref.index])
+
+
+def _drawn_as_contracted(ref: Feature) -> bool:
+    """Whether the feature is drawn as its layer (a dmz feature, as its kind) must be: the
+    schema check reports any other shape, and nothing can be said of it against the map."""
+    allowed = contract.LAYERS[ref.layer].geometry
+    if ref.layer == "dmz":
+        kind = ref.properties.get("kind")
+        allowed = contract.DMZ_KINDS.get(kind, ()) if isinstance(kind, str) else ()
+    return ref.shape is not None and ref.shape.geom_type in allowed
 
 
 def _positions_in_region(inspection: Inspection) -> set[int]:
@@ -357,21 +367,9 @@ def _outside(inspection: Inspection, ref: Feature, where, position) -> None:
 def _crossing_distances(inspection: Inspection, crossings: list[Feature],
                         countries: _Countries) -> dict[int, list[float]]:
     """For each crossing that names two countries of the base map, by feature index: its
-    distances (m) to their outlines. Points are projected and measured all at once; another
-    shape (the schema check reports it) on its own."""
-    distances: dict[int, list[float]] = {}
-    points: list[Feature] = []
-    for ref in crossings:
-        sides = ref.properties.get("countries")
-        if not (isinstance(sides, list) and len(sides) == 2 and all(
-                isinstance(side, str) and side in countries.metric for side in sides)):
-            continue  # the schema or reference check has said what is wrong
-        shape = ref.shape
-        if shape.geom_type == "Point":
-            points.append(ref)
-        else:
-            metric = transform(_TO_AEQD, shape)
-            distances[ref.index] = [countries.outline(side).distance(metric) for side in sides]
+    distances (m) to their outlines, for all points at once."""
+    points = [ref for ref in crossings if _two_known_sides(ref.properties.get("countries"),
+                                                            countries)]
     xy = projected(_TO_AEQD, [ref.shape for ref in points])
     measured = np.zeros((len(points), 2))
     for side in (0, 1):
@@ -381,8 +379,14 @@ def _crossing_distances(inspection: Inspection, crossings: list[Feature],
         for code, numbers in by_code.items():
             measured[numbers, side] = countries.distances_to_outline(
                 code, np.vstack([xy[number] for number in numbers]))
-    distances.update((ref.index, list(row)) for ref, row in zip(points, measured, strict=True))
-    return distances
+    return {ref.index: list(row) for ref, row in zip(points, measured, strict=True)}
+
+
+def _two_known_sides(sides, countries: _Countries) -> bool:
+    """Whether a crossing's countries are two of the base map (else the schema or reference
+    check has said what is wrong)."""
+    return isinstance(sides, list) and len(sides) == 2 and all(
+        isinstance(side, str) and side in countries.metric for side in sides)
 
 
 def _crossing(inspection: Inspection, ref: Feature, distances: list[float]) -> None:
@@ -433,8 +437,7 @@ def _branches(legs: list) -> list[list]:
 def _walk(inspection: Inspection, routes: list[Feature],
           countries: _Countries) -> dict[int, list[list[str]]]:
     """The countries each part of each route passes through, by feature index; an air leg counts
-    only where it starts and ends. Lines are walked all at once; a part of another geometry type
-    (reported by the schema check) on its own."""
+    only where it starts and ends. Lines are walked all at once."""
     parts, modes = [], []
     for ref in routes:
         its_parts = _parts(ref.shape)
@@ -443,31 +446,19 @@ def _walk(inspection: Inspection, routes: list[Feature],
         parts.append(its_parts)
         modes += given if valid else ["land"] * len(its_parts)
     flat = [part for its_parts in parts for part in its_parts]
-    lines = [i for i, part in enumerate(flat) if part.geom_type == "LineString"]
-    mercator = dict(zip(lines, projected(_TO_MERCATOR, [flat[i] for i in lines]), strict=True))
-    land = [i for i in lines if modes[i] != "air"]
-    air = [i for i in lines if modes[i] == "air"]
+    mercator = projected(_TO_MERCATOR, flat)
+    land = [i for i in range(len(flat)) if modes[i] != "air"]
+    air = [i for i in range(len(flat)) if modes[i] == "air"]
     walked = dict(zip(land, countries.along([mercator[i] for i in land]), strict=True))
     ends = countries.at_each(np.array([mercator[i][end] for i in air for end in (0, -1)],
                                       dtype=float).reshape(-1, 2))
     for number, i in enumerate(air):
         walked[i] = [code for code in ends[2 * number:2 * number + 2] if code]
-    for i, part in enumerate(flat):
-        if i not in walked:
-            walked[i] = _walk_part(part, modes[i], countries)
     result, end = {}, 0
     for ref, its_parts in zip(routes, parts, strict=True):
         result[ref.index] = [walked[i] for i in range(end, end + len(its_parts))]
         end += len(its_parts)
     return result
-
-
-def _walk_part(part, mode, countries: _Countries) -> list[str]:
-    mercator = transform(_TO_MERCATOR, part)
-    if mode == "air":
-        ends = [countries.at(Point(mercator.coords[i])) for i in (0, -1)]
-        return [code for code in ends if code]
-    return countries.along_exactly(mercator)
 
 
 def _dmz(inspection: Inspection, ref: Feature, countries: _Countries, shape) -> None:
@@ -476,6 +467,8 @@ def _dmz(inspection: Inspection, ref: Feature, countries: _Countries, shape) -> 
         return
     kind = ref.properties.get("kind")
     border = countries.border("PRK", "KOR")
+    if border.length == 0:
+        return  # a base map on which the two Koreas do not meet says nothing of the DMZ
     if kind == "zone":
         covered = border.intersection(shape.buffer(BORDER_TOLERANCE_M)).length / border.length
         if not shape.intersects(border) or covered < DMZ_COVERAGE:
