@@ -6,7 +6,8 @@ exit code 0, 1 or 2, never a traceback; a problem list for 1, one line on stderr
 json` as editors read it; and it never touches the files it checks. `format` must either refuse
 and leave the file alone, or write valid JSON that a second run leaves unchanged.
 
-The short runs go with every `pytest`; the long ones (`-m slow`) try about 2,000 inputs each;
+How many inputs each property tries is the Hypothesis profile's (tests/conftest.py): a short
+run with every `pytest`, 2,000 derandomized inputs each in CI (MAPAPP_HYPOTHESIS=ci);
 `--hypothesis-show-statistics` shows the exit codes and checks they reached. Every validator bug
 these properties have found keeps a regression test at the end of this file, with the smallest
 input that showed it, so that it cannot come back unnoticed between long runs.
@@ -22,16 +23,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import currently_in_test_context, event, given
 from hypothesis import strategies as st
 
 from mapapp.cli import cli
 from mapapp.statistics import COLUMNS
 from mapapp.validation import CHECKS
 
-SHORT = settings(max_examples=80, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-LONG = settings(SHORT, max_examples=2000)
 PROBLEM_KEYS = {"path", "line", "feature", "check", "message", "hint"}
 
 # -- strategies: any JSON ------------------------------------------------------------------------
@@ -383,50 +381,28 @@ def check_validate(files: dict[str, bytes], target: str) -> tuple[int, list[dict
 
 
 # -- validate: random JSON, random GeoJSON, random bytes ---------------------------------------
-@SHORT
 @given(json_texts())
 def test_validate_holds_its_contract_on_any_json(text):
     check_validate({"routes.geojson": text.encode()}, "routes.geojson")
 
 
-@pytest.mark.slow
-@LONG
-@given(json_texts())
-def test_validate_holds_its_contract_on_any_json_long(text):
-    check_validate({"routes.geojson": text.encode()}, "routes.geojson")
 
-
-@SHORT
 @given(datasets())
 def test_validate_holds_its_contract_on_geojson_shaped_data(files):
     check_validate(files, "routes.geojson")
 
-
-@pytest.mark.slow
-@LONG
-@given(datasets())
-def test_validate_holds_its_contract_on_geojson_shaped_data_long(files):
-    check_validate(files, "routes.geojson")
 
 
 SIDE_FILES = (narratives().map(lambda text: ("narratives/southern-route.md", text))
               | statistics().map(lambda text: ("statistics.csv", text)))
 
 
-@SHORT
 @given(SIDE_FILES)
 def test_validate_holds_its_contract_on_a_narrative_or_statistics_alone(side):
     """`mapapp validate FILE.md` and `FILE.csv` take their own path through the validator."""
     name, text = side
     check_validate({name: text.encode()}, name)
 
-
-@pytest.mark.slow
-@LONG
-@given(SIDE_FILES)
-def test_validate_holds_its_contract_on_a_narrative_or_statistics_alone_long(side):
-    name, text = side
-    check_validate({name: text.encode()}, name)
 
 
 BYTES = st.binary(max_size=400) | st.text(max_size=200).map(str.encode) | st.sampled_from(
@@ -436,17 +412,10 @@ BYTES = st.binary(max_size=400) | st.text(max_size=200).map(str.encode) | st.sam
 SUFFIXES = st.sampled_from(["routes.geojson", "data.json", "narratives/x.md", "statistics.csv"])
 
 
-@SHORT
 @given(BYTES, SUFFIXES)
 def test_validate_holds_its_contract_on_any_bytes(content, name):
     check_validate({name: content}, name)
 
-
-@pytest.mark.slow
-@LONG
-@given(BYTES, SUFFIXES)
-def test_validate_holds_its_contract_on_any_bytes_long(content, name):
-    check_validate({name: content}, name)
 
 
 # -- format --------------------------------------------------------------------------------------
@@ -502,17 +471,10 @@ FORMAT_INPUT = st.one_of(
 )
 
 
-@SHORT
 @given(FORMAT_INPUT)
 def test_format_refuses_untouched_or_is_idempotent(text):
     check_format(text)
 
-
-@pytest.mark.slow
-@LONG
-@given(FORMAT_INPUT)
-def test_format_refuses_untouched_or_is_idempotent_long(text):
-    check_format(text)
 
 
 def test_the_contract_check_sees_each_exit_code():
