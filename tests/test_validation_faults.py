@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mapapp import contract
 from mapapp.cli import cli, main
 
 DATA = Path(__file__).parent / "data"
@@ -185,8 +186,9 @@ LAYERS = {"route": "test-route", "crossing": "musan-nanping", "country": "countr
           **{f"dmz {kind}": f"test-{kind}" for kind in DMZ}}
 
 
-def _with_geometry(folder: Path, layer: str, geometry: dict) -> Path:
-    """The valid fixture with the `layer` feature drawn as `geometry` (a dmz feature added)."""
+def _valid_copy(folder: Path, layer: str) -> tuple[Path, dict, dict]:
+    """The valid fixture copied to `folder` (with a dmz feature of that kind for "dmz <kind>"):
+    its GeoJSON's path, the document and the feature of `layer`, to change and write back."""
     shutil.copytree(DATA / "valid", folder)
     path = folder / "routes.geojson"
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -197,6 +199,11 @@ def _with_geometry(folder: Path, layer: str, geometry: dict) -> Path:
             "properties": {"layer": "dmz", "name": f"Test {kind}", "kind": kind, **DMZ[kind],
                            "sources": [SOURCE]}, "geometry": None})
     [feature] = [f for f in document["features"] if f["id"] == LAYERS[layer]]
+    return path, document, feature
+
+
+def _with_geometry(folder: Path, layer: str, geometry: dict) -> Path:
+    path, document, feature = _valid_copy(folder, layer)
     feature["geometry"] = geometry
     path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     return path
@@ -236,3 +243,20 @@ def test_an_unusable_base_map_beside_the_data_is_one_problem(tmp_path, basemap, 
     assert problem["check"] == "spatial" and problem["line"] == 1
     assert problem["message"].startswith("spatial checks skipped: base map ")
     assert reason in problem["message"]
+
+
+@pytest.mark.parametrize("layer, key", [
+    (layer, key) for layer, spec in contract.LAYERS.items() for key in spec.properties[1:]])
+def test_every_property_of_the_contract_is_checked(tmp_path, layer, key):
+    """An object fits no property: each one's rule says so at its own line."""
+    path, document, feature = _valid_copy(tmp_path / "data", "dmz zone" if layer == "dmz" else layer)
+    feature["properties"][key] = {"odd": 1}
+    text = json.dumps(document, indent=2)
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    start = lines.index(f'      "id": "{feature["id"]}",')
+    line = next(n for n in range(start, len(lines)) if lines[n].startswith(f'        "{key}": {{'))
+    code, problems = _validate(path)
+    assert code == 1
+    assert ("schema", line + 1) in {(p["check"], p["line"]) for p in problems
+                                    if f'"{key}"' in p["message"]}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from mapapp import contract
 from mapapp.contract import check_source, is_year, json_type
 from mapapp.contract import describe as _describe
@@ -65,9 +68,9 @@ class _Feature:
                                 f"the known ones are {', '.join(layer.properties)}: correct the "
                                 "name or delete it", "properties", key)
                 continue
-            checker = getattr(self, f"_{layer_name}_{key}", None) or getattr(self, f"_{key}", None)
-            if checker:
-                checker(value, ("properties", key))
+            rule = LAYER_PROPERTY_RULES.get((layer_name, key)) or PROPERTY_RULES.get(key)
+            if rule:
+                rule(self, value, ("properties", key))
 
     # -- ids, layers and geometry types ---------------------------------------------------------
     def _id(self, seen: dict[str, Feature]) -> None:
@@ -121,8 +124,6 @@ class _Feature:
                         f"write it as a non-empty JSON string ({FORMAT_DOC})", *member)
             return False
         return True
-
-    _title = _summary = _name = _policy = _river = _text
 
     def _confidence(self, value, member) -> None:
         self._choice(value, member, contract.CONFIDENCE)
@@ -219,8 +220,6 @@ class _Feature:
             self.report(f'"{member[-1]}" must be true or false, found {_describe(value)}',
                         "write true or false, without quotes", *member)
 
-    _schematic = _disputed = _flag
-
     def _iso3(self, value, member) -> None:
         if not isinstance(value, str) or not contract.ISO3_PATTERN.match(value):
             self.report(f'"iso3" must be an ISO 3166-1 alpha-3 code, found {_describe(value)}',
@@ -228,6 +227,22 @@ class _Feature:
 
     def _role(self, value, member) -> None:
         self._choice(value, member, contract.ROLES)
+
+
+# The rule each property follows, by name; where a name means something else in one layer, by
+# (layer, name) first. "layer" itself is checked before any of them.
+PropertyRule = Callable[[_Feature, Any, tuple], Any]
+PROPERTY_RULES: dict[str, PropertyRule] = {
+    "title": _Feature._text, "summary": _Feature._text, "name": _Feature._text,
+    "policy": _Feature._text, "river": _Feature._text, "confidence": _Feature._confidence,
+    "sources": _Feature._sources, "crossings": _Feature._crossings, "period": _Feature._period,
+    "modes": _Feature._modes, "kind": _Feature._kind, "schematic": _Feature._flag,
+    "disputed": _Feature._flag, "iso3": _Feature._iso3, "role": _Feature._role,
+}
+LAYER_PROPERTY_RULES: dict[tuple[str, str], PropertyRule] = {
+    ("route", "countries"): _Feature._route_countries,
+    ("crossing", "countries"): _Feature._crossing_countries,
+}
 
 
 def _slug(value: str) -> str:
