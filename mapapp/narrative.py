@@ -1,8 +1,13 @@
-"""Route narratives: Markdown files with a small header and one `##` section per stage.
+"""The data's Markdown documents: route narratives, the context chapter and the glossary.
 
-`parse_narrative` turns the text into stages and records every fault with its line, for the
-validator and the model. The prose stays Markdown text here: mapapp.markup renders it, sanitised,
-for the pages.
+All three have the same shape (docs/data-format.md): a small YAML header between `---` lines,
+an introduction, then `##` sections, each ending with its sources. A narrative's sections are
+stages (with place, duration and dangers lines), the context chapter's are themes, the
+glossary's are entries (headed by the term's id, with a `term:` line). `parse_narrative`,
+`parse_context` and `parse_glossary` read them with one parser and record every fault with its
+line, for the validator and the model; they also collect the `glossary:` links of the prose,
+which the validator resolves. The prose stays Markdown text here: mapapp.markup renders it,
+sanitised, for the pages.
 """
 
 from __future__ import annotations
@@ -18,10 +23,16 @@ from mapapp.contract import Issue, Source
 
 STAGE_KEYS = ("place", "duration", "dangers", "cost", "confidence")
 REQUIRED_STAGE_KEYS = ("place", "duration", "dangers")
-HEADER_KEYS = ("content_note", "questions")
+# The header keys of each document, in canonical order; `teacher_note` is shown to teachers only.
+HEADER_KEYS = ("content_note", "questions", "teacher_note")
+CONTEXT_HEADER_KEYS = ("title", "content_note", "questions")
+GLOSSARY_HEADER_KEYS = ("title",)
+_TEXT_KEYS = ("title", "content_note", "teacher_note")
 FORMAT_DOC = "see docs/data-format.md, section narratives"
 
 _KEY_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
+# `[MDL](glossary:mdl)`: a link to a glossary entry, by its id (resolved by the validator).
+GLOSSARY_LINK = re.compile(r"\]\(\s*<?glossary:([^)\s>]*)")
 # `- [Title](https://original), Publisher, Year`, and `, via https://copy` where it was read in one.
 _SOURCE_LINE = re.compile(
     r"^[-*]\s+\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\),\s*(?P<publisher>.+?),\s*(?P<year>\d{4})"
@@ -30,7 +41,7 @@ _PLACE_POINT = re.compile(
     r"^(?P<name>[^@]+?)\s*@\s*(?P<lat>-?\d+(?:\.\d+)?)\s*,\s*(?P<lon>-?\d+(?:\.\d+)?)$")
 _PLACE_REF = re.compile(r"^(?P<kind>crossing|country)\s+(?P<ref>\S+)$")
 # The header as it is usually written: known keys, one-line texts, two-space "- " list items.
-_HEADER_KEY = re.compile(r"(content_note|questions):(.*)")
+_HEADER_KEY = re.compile(r"([a-z_]+):(.*)")
 _HEADER_ITEM = re.compile(r"  - (.*)")
 # A one-line plain YAML scalar that reads as itself: no indicator first, no ": " or " #" inside,
 # nothing YAML would take as a line break, a tab or a byte order mark.
@@ -64,6 +75,14 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class GlossaryLink:
+    """A `[term](glossary:id)` link in the prose, where it is written."""
+
+    line: int
+    id: str
+
+
+@dataclass(frozen=True)
 class Narrative:
     route_id: str
     path: Path
@@ -71,35 +90,183 @@ class Narrative:
     questions: tuple[str, ...]
     intro: str  # Markdown
     stages: tuple[Stage, ...]
+    teacher_note: str | None = None  # for teachers only, never shown in the story
+    glossary_links: tuple[GlossaryLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A theme of the context chapter."""
+
+    title: str
+    body: str  # Markdown
+    sources: tuple[Source, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """The context chapter: why people leave, and why most cannot (data/context.md)."""
+
+    path: Path
+    title: str
+    content_note: str | None
+    questions: tuple[str, ...]
+    intro: str  # Markdown
+    sections: tuple[Section, ...]
+    glossary_links: tuple[GlossaryLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: its id (the `##` heading, used in links), the term as readers see it,
+    and its explanation."""
+
+    id: str
+    term: str
+    body: str  # Markdown
+    sources: tuple[Source, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Glossary:
+    path: Path
+    title: str
+    intro: str  # Markdown
+    terms: tuple[Term, ...]
+    glossary_links: tuple[GlossaryLink, ...] = ()
+
+    def term(self, term_id: str) -> Term | None:
+        return next((term for term in self.terms if term.id == term_id), None)
+
+
+@dataclass(frozen=True)
+class _Sections:
+    """How one kind of document writes its `##` sections."""
+
+    noun: str  # what messages call a section
+    keys: tuple[str, ...]  # the `key: value` lines right below the heading
+    required: tuple[str, ...]
+    empty_hint: str  # what to write when a section tells nothing
+    missing_hint: str  # how to add the first section
+
+
+_STAGES = _Sections("stage", STAGE_KEYS, REQUIRED_STAGE_KEYS,
+                    "write what happens at this stage, its dangers and its length",
+                    f"add one `## Stage title` section per stage, in travel order ({FORMAT_DOC})")
+_THEMES = _Sections("section", (), (), "write what this section explains",
+                    "add one `## Title` section per theme (see docs/data-format.md, context)")
+_ENTRIES = _Sections("entry", ("term",), ("term",), "explain the term in a sentence or two",
+                     "add one `## id` section per term, with a `term:` line "
+                     "(see docs/data-format.md, glossary)")
+
+
+@dataclass
+class _Parts:
+    """A document split up: its header, introduction, sections and prose's glossary links."""
+
+    header: dict
+    intro: str
+    sections: list[tuple[int, str, dict[str, str], str, tuple[Source, ...]]]  # line, title…
+    links: list[GlossaryLink]
 
 
 def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, list[Issue]]:
     """Split a narrative into its header, introduction and stages; collect every fault."""
     issues: list[Issue] = []
-    # Line breaks as editors count them (\r\n, \r, \n); str.splitlines() also breaks at form
-    # feeds, U+2028...
-    lines = text.removesuffix("\n").removesuffix("\r").replace("\r\n", "\n").replace(
-        "\r", "\n").split("\n")
-    header, body_start = _header(lines, issues)
-    headings = [i for i in range(body_start, len(lines)) if lines[i].startswith("## ")]
-    intro = lines[body_start:headings[0] if headings else len(lines)]
-    stages = tuple(_stage(i + 1, lines[i:end], issues)
-                   for i, end in zip(headings, [*headings[1:], len(lines)], strict=False))
-    if not stages:
-        issues.append(Issue(min(body_start + 1, len(lines)), "the narrative has no stages",
-                            f"add one `## Stage title` section per stage, in travel order "
-                            f"({FORMAT_DOC})"))
+    parts = _split(text, issues, HEADER_KEYS, (), _STAGES, "the narrative has no stages")
+    stages = tuple(_stage(line, title, fields, body, sources, issues)
+                   for line, title, fields, body, sources in parts.sections)
     narrative = Narrative(
         route_id=route_id, path=path,
-        content_note=header.get("content_note"),
-        questions=tuple(header.get("questions") or ()),
-        intro="\n".join(line for line in intro if not line.startswith("# ")).strip(),
-        stages=stages,
+        content_note=parts.header.get("content_note"),
+        questions=tuple(parts.header.get("questions") or ()),
+        intro=parts.intro, stages=stages,
+        teacher_note=parts.header.get("teacher_note"),
+        glossary_links=tuple(parts.links),
     )
     return narrative, issues
 
 
-def _header(lines: list[str], issues: list[Issue]) -> tuple[dict, int]:
+def parse_context(text: str, path: Path) -> tuple[Chapter, list[Issue]]:
+    """Read the context chapter: a narrative whose sections are themes, not stages."""
+    issues: list[Issue] = []
+    parts = _split(text, issues, CONTEXT_HEADER_KEYS, ("title",), _THEMES,
+                   "the context chapter has no sections")
+    chapter = Chapter(
+        path=path, title=parts.header.get("title", ""),
+        content_note=parts.header.get("content_note"),
+        questions=tuple(parts.header.get("questions") or ()), intro=parts.intro,
+        sections=tuple(Section(title, body, sources, line)
+                       for line, title, _, body, sources in parts.sections),
+        glossary_links=tuple(parts.links),
+    )
+    return chapter, issues
+
+
+def parse_glossary(text: str, path: Path) -> tuple[Glossary, list[Issue]]:
+    """Read the glossary: one entry per `## id` section, each with a `term:` line."""
+    issues: list[Issue] = []
+    parts = _split(text, issues, GLOSSARY_HEADER_KEYS, ("title",), _ENTRIES,
+                   "the glossary has no entries")
+    terms: dict[str, Term] = {}
+    for line, heading, fields, body, sources in parts.sections:
+        if not contract.ID_PATTERN.match(heading):
+            issues.append(Issue(line, f'the entry heading "{heading}" is not an id',
+                                "write the term's id as the heading (lowercase letters, digits "
+                                "and hyphens, as in `## forced-return`) and the term itself in "
+                                "the `term:` line"))
+        elif heading in terms:
+            issues.append(Issue(line, f'the entry "{heading}" is already on line '
+                                      f"{terms[heading].line}",
+                                "merge the two entries, or give this one another id"))
+        else:
+            terms[heading] = Term(heading, fields.get("term", ""), body, sources, line)
+    glossary = Glossary(path=path, title=parts.header.get("title", ""), intro=parts.intro,
+                        terms=tuple(terms.values()), glossary_links=tuple(parts.links))
+    return glossary, issues
+
+
+def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
+           required: tuple[str, ...], kind: _Sections, no_sections: str) -> _Parts:
+    """The header, introduction and `##` sections of a document, read the same way for every
+    kind; a section is (line, title, its key lines, prose, sources)."""
+    # Line breaks as editors count them (\r\n, \r, \n); str.splitlines() also breaks at form
+    # feeds, U+2028...
+    lines = text.removesuffix("\n").removesuffix("\r").replace("\r\n", "\n").replace(
+        "\r", "\n").split("\n")
+    known = len(issues)
+    header, body_start = _header(lines, issues, header_keys)
+    for key in required if len(issues) == known or header else ():  # else: the header's fault
+        if not header.get(key):
+            issues.append(Issue(1, f'the header has no "{key}:" line',
+                                f"add `{key}: …` between the `---` lines at the top" if body_start
+                                else f"start the file with a header: a `---` line, `{key}: …` "
+                                     "and another `---` line"))
+    headings = [i for i in range(body_start, len(lines)) if lines[i].startswith("## ")]
+    intro_end = headings[0] if headings else len(lines)
+    links = _links(body_start + 1, lines[body_start:intro_end])
+    sections = []
+    for i, end in zip(headings, [*headings[1:], len(lines)], strict=False):
+        line, title, fields, body, sources, prose = _section(i + 1, lines[i:end], kind, issues)
+        sections.append((line, title, fields, body, sources))
+        links += _links(line + prose, lines[i + prose:end])
+    if not sections:
+        issues.append(Issue(min(body_start + 1, len(lines)), no_sections, kind.missing_hint))
+    intro = "\n".join(line for line in lines[body_start:intro_end] if not line.startswith("# "))
+    return _Parts(header, intro.strip(), sections, links)
+
+
+def _links(first_line: int, lines: list[str]) -> list[GlossaryLink]:
+    return [GlossaryLink(first_line + offset, match[1]) for offset, line in enumerate(lines)
+            for match in GLOSSARY_LINK.finditer(line)]
+
+
+def _header(lines: list[str], issues: list[Issue],
+            keys: tuple[str, ...] = HEADER_KEYS) -> tuple[dict, int]:
+    """The YAML header between `---` lines, its texts and lists checked, and where the body
+    starts; {} when there is none or it cannot be read (the fault is recorded)."""
     if not lines or lines[0].strip() != "---":
         return {}, 0
     try:
@@ -109,7 +276,7 @@ def _header(lines: list[str], issues: list[Issue]) -> tuple[dict, int]:
                             "end the header with a line holding only ---"))
         return {}, 0
     try:
-        header = _simple_header(lines[1:end])
+        header = _simple_header(lines[1:end], keys)
         if header is None:
             header = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.YAMLError as error:
@@ -121,16 +288,17 @@ def _header(lines: list[str], issues: list[Issue]) -> tuple[dict, int]:
         return {}, end + 1
     if not isinstance(header, dict):
         issues.append(Issue(2, "the header must hold `key: value` lines",
-                            f"use content_note and questions ({FORMAT_DOC})"))
+                            f"use {' and '.join(keys)} ({FORMAT_DOC})"))
         return {}, end + 1
     for key in header:
-        if key not in HEADER_KEYS:
+        if key not in keys:
             issues.append(Issue(2, f'the header has an unknown key "{key}"',
-                                f"the known keys are {', '.join(HEADER_KEYS)}"))
-    note = header.get("content_note")
-    if note is not None and not (isinstance(note, str) and note.strip()):
-        issues.append(Issue(2, "content_note must be a text", "write content_note: This route …"))
-        header.pop("content_note")
+                                f"the known keys are {', '.join(keys)}"))
+    for key in _TEXT_KEYS:
+        note = header.get(key)
+        if note is not None and not (isinstance(note, str) and note.strip()):
+            issues.append(Issue(2, f"{key} must be a text", f"write {key}: This route …"))
+            header.pop(key)
     questions = header.get("questions")
     if questions is not None and not (
         isinstance(questions, list) and all(isinstance(q, str) and q.strip() for q in questions)
@@ -141,7 +309,7 @@ def _header(lines: list[str], issues: list[Issue]) -> tuple[dict, int]:
     return header, end + 1
 
 
-def _simple_header(lines: list[str]) -> dict | None:
+def _simple_header(lines: list[str], keys: tuple[str, ...]) -> dict | None:
     """What yaml.safe_load makes of a header in the usual form, or None for any other form.
 
     Reading that form directly saves yaml's pure-Python parser (about 0.6 ms a header); the
@@ -162,7 +330,7 @@ def _simple_header(lines: list[str]) -> dict | None:
             header[listing].append(text)
             continue
         match = _HEADER_KEY.fullmatch(line)
-        if not match or match[1] in header:
+        if not match or match[1] not in keys or match[1] in header:
             return None
         key, rest = match[1], match[2]
         if not rest.strip(" "):
@@ -181,37 +349,50 @@ def _text(value: str) -> str | None:
     return value if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG else None
 
 
-def _stage(start: int, section: list[str], issues: list[Issue]) -> Stage:
+def _section(start: int, section: list[str], kind: _Sections, issues: list[Issue]):
+    """A `##` section: (its line, title, key lines, prose, sources, where the prose starts)."""
     title = section[0][3:].strip()
+    label = f'{kind.noun} "{title}"'
     fields: dict[str, str] = {}
     index = 1
     while index < len(section) and not section[index].strip():
         index += 1
-    while index < len(section) and (match := _KEY_LINE.match(section[index].strip())):
+    while kind.keys and index < len(section) and (
+            match := _KEY_LINE.match(section[index].strip())):
         key, value = match[1].lower(), match[2].strip()
         if key == "sources":
             break
-        if key not in STAGE_KEYS:
-            issues.append(Issue(start + index, f'stage "{title}" has an unknown key "{key}"',
-                                f"the known keys are {', '.join(STAGE_KEYS)}"))
+        if key not in kind.keys:
+            issues.append(Issue(start + index, f'{label} has an unknown key "{key}"',
+                                f"the known keys are {', '.join(kind.keys)}"))
+        elif GLOSSARY_LINK.search(value):
+            issues.append(Issue(start + index, f'{label}: the "{key}:" line has a glossary link, '
+                                "which is shown as plain text there",
+                                "link the term in the prose below instead"))
         fields[key] = value
         index += 1
-    for key in REQUIRED_STAGE_KEYS:
+    for key in kind.required:
         if not fields.get(key):
-            issues.append(Issue(start, f'stage "{title}" has no "{key}:" line',
+            issues.append(Issue(start, f'{label} has no "{key}:" line',
                                 f"add `{key}: …` right below the heading ({FORMAT_DOC})"))
     confidence = fields.get("confidence")
     if confidence is not None and confidence not in contract.CONFIDENCE:
-        issues.append(Issue(start, f'stage "{title}" has confidence "{confidence}"',
+        issues.append(Issue(start, f'{label} has confidence "{confidence}"',
                             f"write one of {', '.join(contract.CONFIDENCE)}"))
-    body, sources = _body_and_sources(title, start, section, index, issues)
+    body, sources = _body_and_sources(label, kind, start, section, index, issues)
+    return start, title, fields, body, sources, index
+
+
+def _stage(start: int, title: str, fields: dict[str, str], body: str,
+           sources: tuple[Source, ...], issues: list[Issue]) -> Stage:
     place = _place(fields.get("place"), title, start, issues) if fields.get("place") else None
     return Stage(title=title, place=place, duration=fields.get("duration", ""),
                  dangers=fields.get("dangers", ""), cost=fields.get("cost"),
-                 confidence=confidence, body=body, sources=sources, line=start)
+                 confidence=fields.get("confidence"), body=body, sources=sources, line=start)
 
 
-def _body_and_sources(title, start, section, index, issues) -> tuple[str, tuple[Source, ...]]:
+def _body_and_sources(label: str, kind: _Sections, start: int, section: list[str], index: int,
+                      issues: list[Issue]) -> tuple[str, tuple[Source, ...]]:
     """The lines up to the first `sources:` line are the body; the ones after, sources."""
     marks = [offset for offset in range(index, len(section))
              if section[offset].strip().lower() == "sources:"]
@@ -223,22 +404,21 @@ def _body_and_sources(title, start, section, index, issues) -> tuple[str, tuple[
             continue
         match = _SOURCE_LINE.match(line)
         if not match:
-            issues.append(Issue(start + offset, f'stage "{title}": a source line is not written '
+            issues.append(Issue(start + offset, f"{label}: a source line is not written "
                                 "as `- [Title](https://address), Publisher, Year`",
                                 "write each source on one line in that form"))
             continue
         fields = {"title": match["title"].strip(), "publisher": match["publisher"].strip(),
                   "year": int(match["year"]), "url": match["url"], "via": match["via"]}
         contract.check_source(fields, lambda message, hint, line=start + offset: issues.append(
-            Issue(line, f'stage "{title}": {message}', hint)))
+            Issue(line, f"{label}: {message}", hint)))
         sources.append(Source(**fields))
     if not sources:
-        issues.append(Issue(start, f'stage "{title}" cites no source',
-                            "end the stage with `sources:` and at least one "
+        issues.append(Issue(start, f"{label} cites no source",
+                            f"end the {kind.noun} with `sources:` and at least one "
                             "`- [Title](https://address), Publisher, Year` line"))
     if not "".join(body).strip():
-        issues.append(Issue(start, f'stage "{title}" tells nothing',
-                            "write what happens at this stage, its dangers and its length"))
+        issues.append(Issue(start, f"{label} tells nothing", kind.empty_hint))
     return "\n".join(body).strip(), tuple(sources)
 
 

@@ -78,7 +78,11 @@ def narrative_header_schema() -> dict:
     keys = {"content_note": {"type": "string", "minLength": 1,
                              "description": "shown before the story when it describes violence"},
             "questions": {"type": "array", "items": {"type": "string", "minLength": 1},
-                          "description": "discussion questions for classes"}}
+                          "description": "discussion questions for classes"},
+            "teacher_note": {"type": "string", "minLength": 1,
+                             "description": "guidance for teachers on sensitive questions; shown "
+                                            "only in the teacher section and the teacher's "
+                                            "print version, never in the story"}}
     return {
         "$schema": DRAFT,
         "$id": "https://github.com/escape-route-map/mapapp/docs/narrative-header.schema.json",
