@@ -64,3 +64,18 @@ def test_an_estimate_may_be_an_upper_bound_alone(tmp_path):
     nothing = f"hiding_in_china,2006,,,,2006-10,low,,{SOURCE},"
     code, problems = validate(tmp_path, f"{HEADER}\n{ARRIVALS}\n{nothing}\n")
     assert code == 1 and (3, "an estimate needs a value, a range or a bound") in problems
+
+
+def test_each_fault_of_the_statistics_is_reported_at_its_line(tmp_path):
+    """tests/data/statistics-faults.csv: a fault or two on each row, and one of the whole file."""
+    faults = Path(__file__).parent / "data" / "statistics-faults.csv"
+    assert validate(tmp_path, faults.read_text(encoding="utf-8")) == (1, [
+        (1, "arrivals are missing for 2002"),
+        (4, "arrivals 2003 is already given on line 3"),
+        (5, "900 women arrived in 2001, more than all 583 arrivals"),
+        (6, 'value "1 896" is not a whole number of people'),
+        (7, "low 300000 is above high 10000"),
+        (7, "a source's url 'ftp://example.org/report' is not an http or https address"),
+        (8, 'unknown series "refugees"'),
+        (8, 'confidence "sure" is not one of high, medium, low'),
+    ])
