@@ -1,4 +1,5 @@
-"""The country base map, loaded in one place.
+"""The base map, loaded in one place: the countries, and the rivers, towns and labels drawn
+over them.
 
 Every page draws the same country outlines (the base map's countries, built by
 scripts/build_basemap.py from Natural Earth 1:10m; mapapp.loading says where they are), and
@@ -115,6 +116,31 @@ def _load(path: Path, mtime: int) -> gpd.GeoDataFrame:
         reason = f"{type(exc).__name__}: {exc}"
         raise BasemapError(f"base map {path} is not usable ({reason}); {REBUILD_HINT}") from None
     return frame.reset_index(drop=True)
+
+
+def layer_features(path: Path | None) -> tuple[dict, ...]:
+    """The features of a layer the base-map build writes beside the countries (rivers, towns,
+    labels), as GeoJSON dicts; () when the layer has not been built. Cached per version of the
+    file; BasemapError when it cannot be read."""
+    return () if path is None else _layer_features(*_version(path))
+
+
+@lru_cache(maxsize=16)
+def _layer_features(path: Path, mtime: int) -> tuple[dict, ...]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        features = document["features"]
+        if document["type"] != "FeatureCollection" or not all(
+                isinstance(feature["properties"], dict) and feature["geometry"]
+                for feature in features):
+            raise ValueError("not a FeatureCollection whose features all have a geometry")
+    except FileNotFoundError:
+        raise BasemapError(f"base map layer {path} is missing; {REBUILD_HINT}") from None
+    except Exception as exc:  # any shape of broken content: one message, not a traceback
+        reason = f"{type(exc).__name__}: {exc}"
+        raise BasemapError(f"base map layer {path} is not usable ({reason}); "
+                           f"{REBUILD_HINT}") from None
+    return tuple(features)
 
 
 def country_names(path: str | Path | None = None) -> dict[str, str]:

@@ -9,12 +9,15 @@ parsers' own frozen records (mapapp.narrative, mapapp.statistics), re-exported h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.basemap import load_basemap
+from mapapp.basemap import REBUILD_HINT, BasemapError, layer_features, load_basemap
 from mapapp.contract import Source
 from mapapp.loading import LoadError, load_dataset
 from mapapp.narrative import Narrative, Place, Stage
@@ -22,10 +25,11 @@ from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
 from mapapp.validation import Problem, check
 
-__all__ = ["Atlas", "AtlasError", "Country", "Crossing", "DmzFeature", "Figure", "Leg", "Place",
-           "Route", "Stage", "load_atlas"]
+__all__ = ["Atlas", "AtlasError", "Country", "Crossing", "DmzFeature", "Figure", "Label", "Leg",
+           "Place", "River", "Route", "Stage", "Town", "load_atlas"]
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
+T = TypeVar("T")
 
 
 class AtlasError(LoadError):
@@ -111,6 +115,48 @@ class DmzFeature:
 
 
 @dataclass(frozen=True)
+class River:
+    """A river of the base map, drawn under the routes; `min_zoom`: the first zoom at which it
+    is long enough on the screen to matter."""
+
+    name: str
+    name_ko: str
+    min_zoom: float
+    geometry: BaseGeometry
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town the base map names: a stage's or a crossing's (`on_route`), a capital or an
+    orientation town. Its name shows from `min_zoom` on the `anchor` side of its dot (Leaflet's
+    tooltip directions), where the base-map build found room for it."""
+
+    name: str
+    name_ko: str
+    country: str  # ISO3
+    capital: bool
+    on_route: bool
+    min_zoom: float
+    anchor: str  # left, right, top, bottom or center
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name standing on the map by itself: a country's, a river's or a region's."""
+
+    kind: str  # country, river or region
+    name: str
+    name_ko: str
+    iso3: str | None  # countries only
+    min_zoom: float
+    anchor: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
 class Atlas:
     version: str  # a short hash of every input file: changes whenever any of them does
     path: Path
@@ -119,6 +165,9 @@ class Atlas:
     countries: tuple[Country, ...]  # every base-map country, described or not
     dmz: tuple[DmzFeature, ...]
     figures: tuple[Figure, ...]
+    rivers: tuple[River, ...]  # the base map's layers over the countries; () if not built
+    towns: tuple[Town, ...]
+    labels: tuple[Label, ...]
 
     def route(self, route_id: str) -> Route | None:
         return next((route for route in self.routes if route.id == route_id), None)
@@ -136,6 +185,25 @@ class Atlas:
         if place.kind == "country":
             return self.country(place.ref).name
         return place.ref
+
+    def stage_points(self, route: Route) -> tuple[Point, ...]:
+        """Where each stage of a route is on a map (the numbers of the web map and the handout):
+        its town, its crossing's centre, or for a stage placed in a whole country, a point of
+        the route's part inside that country (of the country itself if the line never enters
+        it)."""
+        points = []
+        for stage in route.narrative.stages:
+            place = stage.place
+            if place.kind == "crossing":
+                crossing = self.crossing(place.ref)
+                points.append(Point(crossing.lon, crossing.lat))
+            elif place.kind == "country":
+                country = self.country(place.ref).shape
+                inside = route.geometry.intersection(country)
+                points.append((inside if not inside.is_empty else country).representative_point())
+            else:
+                points.append(Point(place.lon, place.lat))
+        return tuple(points)
 
     @property
     def described_countries(self) -> tuple[Country, ...]:
@@ -176,7 +244,19 @@ def build(parsed: Parsed) -> Atlas:
                         for iso3, name, shape in basemap.itertuples(index=False)),
         dmz=tuple(_dmz(feature) for feature in layers.get("dmz", ())),
         figures=parsed.figures,
+        rivers=_base_layer(dataset.basemap.get("rivers"), _river),
+        towns=_base_layer(dataset.basemap.get("towns"), _town),
+        labels=_base_layer(dataset.basemap.get("labels"), _label),
     )
+
+
+def _base_layer(path: Path | None, make: Callable[[dict], T]) -> tuple[T, ...]:
+    """A layer of the base map over the countries, () when it has not been built."""
+    try:
+        return tuple(make(feature) for feature in layer_features(path))
+    except (KeyError, TypeError, ValueError) as exc:  # not as scripts/build_basemap.py writes it
+        raise BasemapError(f"base map layer {path} is not usable ({type(exc).__name__}: {exc}); "
+                           f"{REBUILD_HINT}") from None
 
 
 def _sources(props: dict) -> tuple[Source, ...]:
@@ -207,6 +287,23 @@ def _country(iso3: str, name: str, shape: BaseGeometry, props: dict | None) -> C
         return Country(iso3, name, shape)
     return Country(iso3, props["name"], shape, props["role"], props["policy"],
                    props.get("confidence"), _sources(props))
+
+
+def _river(feature: dict) -> River:
+    props = feature["properties"]
+    return River(props["name"], props["name_ko"], props["min_zoom"], shape(feature["geometry"]))
+
+
+def _town(feature: dict) -> Town:
+    props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
+    return Town(props["name"], props["name_ko"], props["country"], props["capital"],
+                props["route"], props["min_zoom"], props["anchor"], lon, lat)
+
+
+def _label(feature: dict) -> Label:
+    props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
+    return Label(props["kind"], props["name"], props["name_ko"], props.get("iso3"),
+                 props["min_zoom"], props["anchor"], lon, lat)
 
 
 def _dmz(feature: Feature) -> DmzFeature:

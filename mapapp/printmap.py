@@ -18,7 +18,7 @@ from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
 from mapapp import style
-from mapapp.model import Atlas, Place, Route
+from mapapp.model import Atlas, Route
 from mapapp.region import METRES_PER_DEGREE
 
 WIDTH, HEIGHT = 1000, 640
@@ -35,24 +35,6 @@ def _mercator_y(lat: float) -> float:
 
 def _inverse_y(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
-
-
-def stage_points(atlas: Atlas, route: Route) -> list[Point]:
-    """Where each stage's number goes: its town, its crossing's centre, or the middle of the
-    route's part inside the stage's country."""
-    points = []
-    for stage in route.narrative.stages:
-        place: Place = stage.place
-        if place.kind == "point":
-            points.append(Point(place.lon, place.lat))
-        elif place.kind == "crossing":
-            crossing = atlas.crossing(place.ref)
-            points.append(Point(crossing.lon, crossing.lat))
-        else:
-            shape = atlas.country(place.ref).shape
-            inside = route.geometry.intersection(shape)
-            points.append((inside if not inside.is_empty else shape).representative_point())
-    return points
 
 
 def _frame(route: Route, points: list[Point]) -> tuple[float, float, float, float]:
@@ -105,7 +87,7 @@ def _scaled(dash: str) -> str:
 def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
     """The SVG, to be placed in the page as it is (it is built from escaped text only)."""
     line = style.route_styles(atlas)[route.id]
-    points = stage_points(atlas, route)
+    points = list(atlas.stage_points(route))
     west, east, bottom, top = _frame(route, points)
     scale = WIDTH / (east - west)
 

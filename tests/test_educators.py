@@ -203,7 +203,7 @@ def test_the_embed_page_is_the_route_alone_with_a_way_to_the_full_site(client):
 
 
 def test_stage_numbers_sit_on_their_places():
-    points = printmap.stage_points(ATLAS, SOUTHERN)
+    points = ATLAS.stage_points(SOUTHERN)
     crossing, country, town = (stage.place for stage in SOUTHERN.narrative.stages)
     assert (points[0].x, points[0].y) == (ATLAS.crossing(crossing.ref).lon,
                                           ATLAS.crossing(crossing.ref).lat)
