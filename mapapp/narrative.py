@@ -150,16 +150,18 @@ class _Sections:
     required: tuple[str, ...]
     empty_hint: str  # what to write when a section tells nothing
     missing_hint: str  # how to add the first section
+    doc: str  # where docs/data-format.md describes the document
 
 
 _STAGES = _Sections("stage", STAGE_KEYS, REQUIRED_STAGE_KEYS,
                     "write what happens at this stage, its dangers and its length",
-                    f"add one `## Stage title` section per stage, in travel order ({FORMAT_DOC})")
+                    "add one `## Stage title` section per stage, in travel order", FORMAT_DOC)
 _THEMES = _Sections("section", (), (), "write what this section explains",
-                    "add one `## Title` section per theme (see docs/data-format.md, context)")
+                    "add one `## Title` section per theme",
+                    "see docs/data-format.md, section data/context.md")
 _ENTRIES = _Sections("entry", ("term",), ("term",), "explain the term in a sentence or two",
-                     "add one `## id` section per term, with a `term:` line "
-                     "(see docs/data-format.md, glossary)")
+                     "add one `## id` section per term, with a `term:` line",
+                     "see docs/data-format.md, section data/glossary.md")
 
 
 @dataclass
@@ -253,7 +255,8 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
         sections.append((line, title, fields, body, sources))
         links += _links(line + prose, lines[i + prose:end])
     if not sections:
-        issues.append(Issue(min(body_start + 1, len(lines)), no_sections, kind.missing_hint))
+        issues.append(Issue(min(body_start + 1, len(lines)), no_sections,
+                            f"{kind.missing_hint} ({kind.doc})"))
     intro = "\n".join(line for line in lines[body_start:intro_end] if not line.startswith("# "))
     return _Parts(header, intro.strip(), sections, links)
 
@@ -290,20 +293,25 @@ def _header(lines: list[str], issues: list[Issue],
         issues.append(Issue(2, "the header must hold `key: value` lines",
                             f"use {' and '.join(keys)} ({FORMAT_DOC})"))
         return {}, end + 1
+    def line_of(key) -> int:
+        prefix = f"{key}:"
+        return next((index + 1 for index in range(1, end) if lines[index].startswith(prefix)), 2)
+
     for key in header:
         if key not in keys:
-            issues.append(Issue(2, f'the header has an unknown key "{key}"',
+            issues.append(Issue(line_of(key), f'the header has an unknown key "{key}"',
                                 f"the known keys are {', '.join(keys)}"))
     for key in _TEXT_KEYS:
         note = header.get(key)
         if note is not None and not (isinstance(note, str) and note.strip()):
-            issues.append(Issue(2, f"{key} must be a text", f"write {key}: This route …"))
+            issues.append(Issue(line_of(key), f"{key} must be a text",
+                                f"write {key}: This route …"))
             header.pop(key)
     questions = header.get("questions")
     if questions is not None and not (
         isinstance(questions, list) and all(isinstance(q, str) and q.strip() for q in questions)
     ):
-        issues.append(Issue(2, "questions must be a list of texts",
+        issues.append(Issue(line_of("questions"), "questions must be a list of texts",
                             "write one `  - Question?` line per question under `questions:`"))
         header.pop("questions")
     return header, end + 1
@@ -374,7 +382,7 @@ def _section(start: int, section: list[str], kind: _Sections, issues: list[Issue
     for key in kind.required:
         if not fields.get(key):
             issues.append(Issue(start, f'{label} has no "{key}:" line',
-                                f"add `{key}: …` right below the heading ({FORMAT_DOC})"))
+                                f"add `{key}: …` right below the heading ({kind.doc})"))
     confidence = fields.get("confidence")
     if confidence is not None and confidence not in contract.CONFIDENCE:
         issues.append(Issue(start, f'{label} has confidence "{confidence}"',

@@ -1,10 +1,10 @@
 """Parsing: the files loading read, turned into the typed documents the checks and the model read.
 
-The GeoJSON's features (each with its shapely shape), the narratives (mapapp.narrative) and the
-figures (mapapp.statistics), with the faults their parsers met. Parsing takes the data as it
-is and never judges the GeoJSON: whether a feature is well formed, valid and true is for
-mapapp.validation to say, and the model builds the Atlas from this result only when nothing
-is wrong. Pure: no I/O, no Flask, no folium.
+The GeoJSON's features (each with its shapely shape), the narratives, the context chapter and
+the glossary (mapapp.narrative) and the figures (mapapp.statistics), with the faults their
+parsers met. Parsing takes the data as it is and never judges the GeoJSON: whether a feature is
+well formed, valid and true is for mapapp.validation to say, and the model builds the Atlas
+from this result only when nothing is wrong. Pure: no I/O, no Flask, no folium.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from shapely.geometry.base import BaseGeometry
 
 from mapapp.contract import Issue
 from mapapp.loading import DataError, Dataset, JsonDocument, Pointer, cycle_collection_paused
-from mapapp.narrative import Narrative, parse_narrative
+from mapapp.narrative import (
+    Chapter,
+    Glossary,
+    Narrative,
+    parse_context,
+    parse_glossary,
+    parse_narrative,
+)
 from mapapp.statistics import Figure, parse_statistics
 
 # How many array levels sit above a position in each geometry's coordinates (RFC 7946).
@@ -69,6 +76,8 @@ class Parsed:
     narratives: Mapping[str, Narrative]  # route id -> the narrative, for every readable file
     figures: tuple[Figure, ...]  # the statistics rows without a fault
     issues: tuple[FileIssue, ...]  # in file order, then line order
+    context: Chapter | None = None  # the context chapter, when its file is there and readable
+    glossary: Glossary | None = None
 
     @property
     def document(self) -> JsonDocument:
@@ -95,8 +104,14 @@ def _parse(dataset: Dataset) -> Parsed:
     if dataset.statistics is not None and not isinstance(dataset.statistics, DataError):
         figures, found = parse_statistics(dataset.statistics.text)
         issues += (FileIssue(dataset.statistics.path, issue) for issue in found)
+    documents = {}
+    for name, source, parser in (("context", dataset.context, parse_context),
+                                 ("glossary", dataset.glossary, parse_glossary)):
+        if source is not None and not isinstance(source, DataError):
+            documents[name], found = parser(source.text, source.path)
+            issues += (FileIssue(source.path, issue) for issue in found)
     return Parsed(dataset, is_collection, features(data), narratives, tuple(figures),
-                  tuple(issues))
+                  tuple(issues), **documents)
 
 
 def features(data) -> tuple[Feature, ...]:

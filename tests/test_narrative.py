@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from mapapp.contract import Source
-from mapapp.narrative import Place, parse_narrative
+from mapapp.narrative import Place, parse_context, parse_glossary, parse_narrative
 
 PATH = Path("narratives/test-route.md")
 HRW = ("- [The Invisible Exodus](https://www.hrw.org/reports/2002/northkorea/), "
@@ -136,3 +136,115 @@ def test_a_place_keeps_how_many_decimals_it_was_written_with():
     narrative, _ = parse(f"## S\nplace: Yanji @ 42.8912, 129.5\nduration: d\ndangers: x\n\nT.\n\n"
                          f"sources:\n{HRW}\n")
     assert narrative.stages[0].place.decimals == 4, "the safety check refuses more than 2"
+
+
+# -- the teacher's note, the context chapter and the glossary: the same parser ---------------------
+def test_a_teacher_note_is_read_from_the_header_apart_from_the_story():
+    narrative, issues = parse("---\ncontent_note: Trafficking.\nquestions:\n  - Why?\n"
+                              "teacher_note: Read the content note first.\n---\n\n" + STORY[
+                                  STORY.index("## Across"):])
+    assert issues == []
+    assert narrative.teacher_note == "Read the content note first."
+    assert "Read the content note" not in narrative.intro + "".join(
+        stage.body for stage in narrative.stages)
+
+
+CONTEXT = f"""---
+title: Why people leave, and why most cannot
+content_note: Famine and punishment.
+questions:
+  - Why do most people stay?
+---
+
+North Korea does not let its people leave ([forced return](glossary:forced-return) aside).
+
+## The famine of the 1990s
+
+Estimates range widely.
+
+sources:
+{HRW}
+
+## Why most never try
+
+- **Family.** Relatives can be punished; [brokers](glossary:broker) cost money.
+
+sources:
+{HRW}
+"""
+
+
+def test_the_context_chapter_has_themes_without_place_duration_or_dangers():
+    chapter, issues = parse_context(CONTEXT, Path("context.md"))
+    assert issues == []
+    assert (chapter.title, chapter.content_note, chapter.questions) == (
+        "Why people leave, and why most cannot", "Famine and punishment.",
+        ("Why do most people stay?",))
+    assert chapter.intro.startswith("North Korea does not let")
+    assert [(s.title, s.line, s.body) for s in chapter.sections] == [
+        ("The famine of the 1990s", 10, "Estimates range widely."),
+        ("Why most never try", 17, chapter.sections[1].body)]
+    assert chapter.sections[1].body.startswith("- **Family.**")
+    assert chapter.sections[0].sources == (Source(
+        "The Invisible Exodus", "Human Rights Watch", 2002,
+        "https://www.hrw.org/reports/2002/northkorea/"),)
+    assert [(link.line, link.id) for link in chapter.glossary_links] == [
+        (8, "forced-return"), (19, "broker")]
+
+
+def test_a_context_chapter_needs_a_title_and_sourced_sections():
+    _, issues = parse_context("Only prose.\n", Path("context.md"))
+    assert [(i.line, i.message) for i in issues] == [
+        (1, 'the header has no "title:" line'), (1, "the context chapter has no sections")]
+    assert issues[0].hint.startswith("start the file with a header")
+    _, issues = parse_context("---\ntitle: T\nplace: x\n---\n\n## A\n\nText.\n",
+                              Path("context.md"))
+    assert [(i.line, i.message) for i in issues] == [
+        (3, 'the header has an unknown key "place"'), (6, 'section "A" cites no source')]
+
+
+GLOSSARY = f"""---
+title: Glossary
+---
+
+Words the stories use.
+
+## mdl
+term: Military Demarcation Line (MDL)
+
+The line inside the [DMZ](glossary:dmz).
+
+sources:
+{HRW}
+
+## dmz
+term: Demilitarized Zone (DMZ)
+
+The strip between the two Koreas.
+
+sources:
+{HRW}
+"""
+
+
+def test_a_glossary_entry_is_its_id_its_term_and_its_explanation():
+    glossary, issues = parse_glossary(GLOSSARY, Path("glossary.md"))
+    assert issues == []
+    assert (glossary.title, glossary.intro) == ("Glossary", "Words the stories use.")
+    assert [(t.id, t.term, t.body, t.line) for t in glossary.terms] == [
+        ("mdl", "Military Demarcation Line (MDL)", "The line inside the [DMZ](glossary:dmz).", 7),
+        ("dmz", "Demilitarized Zone (DMZ)", "The strip between the two Koreas.", 15)]
+    assert glossary.term("dmz") is glossary.terms[1] and glossary.term("jsa") is None
+    assert [(link.line, link.id) for link in glossary.glossary_links] == [(10, "dmz")]
+
+
+def test_glossary_links_are_collected_from_the_prose_only_with_their_lines():
+    narrative, issues = parse(
+        f"Intro with [a](glossary:one) and [b](glossary:two).\n\n## S\nplace: country CHN\n"
+        f"duration: d\ndangers: [c](glossary:three)\n\nText [d](glossary:four).\n\n"
+        f"sources:\n{HRW}\n")
+    assert [(link.line, link.id) for link in narrative.glossary_links] == [
+        (1, "one"), (1, "two"), (8, "four")]
+    assert [(i.line, i.message) for i in issues] == [
+        (6, 'stage "S": the "dangers:" line has a glossary link, which is shown as plain text '
+            "there")]

@@ -105,7 +105,7 @@ def test_narrative_faults_are_each_reported_at_their_line():
     got = [(p["line"], p["check"], p["message"]) for p in problems]
     assert code == 1
     assert got == [
-        (2, "schema", 'the header has an unknown key "audience"'),
+        (3, "schema", 'the header has an unknown key "audience"'),
         (8, "schema", 'stage "Across the Tumen" has no "dangers:" line'),
         (8, "schema", 'stage "Across the Tumen" has confidence "certain"'),
         (8, "schema", 'stage "Across the Tumen" cites no source'),
@@ -118,6 +118,74 @@ def test_narrative_faults_are_each_reported_at_their_line():
         (28, "spatial", 'stage "Into the sea" places the map outside the region it covers: did you '
          "swap latitude and longitude?"),
     ]
+
+
+def test_context_and_glossary_faults_are_each_reported_at_their_line_with_a_hint():
+    code, problems = _validate(DATA / "document-faults")
+    got = [(Path(p["path"]).name, p["line"], p["check"], p["message"], p["hint"])
+           for p in problems]
+    glossary = DATA / "document-faults" / "glossary.md"
+    assert code == 1
+    assert got == [
+        ("context.md", 1, "schema", 'the header has no "title:" line',
+         "add `title: …` between the `---` lines at the top"),
+        ("context.md", 3, "schema", 'the header has an unknown key "audience"',
+         "the known keys are title, content_note, questions"),
+        ("context.md", 6, "reference", "the link to glossary:mld names no entry of the glossary",
+         "did you mean glossary:mdl?"),
+        ("context.md", 15, "schema", 'section "Leaving is a crime" cites no source',
+         "end the section with `sources:` and at least one "
+         "`- [Title](https://address), Publisher, Year` line"),
+        ("context.md", 24, "schema", """section "The inquiry": a source's via repeats its url""",
+         "leave via out when the original was read"),
+        ("context.md", 25, "schema", """section "The inquiry": a source's url """
+         "'https://example.blogspot.com/2014/02/coi.html' is a copy on blogspot.com (personal "
+         "blogs that repost articles), not the original publication",
+         'put the original publication\'s address in url and this copy in via (shown as "read '
+         'at"); see docs/data-format.md, sources'),
+        ("glossary.md", 8, "reference",
+         "the link to glossary:demilitarised-zone names no entry of the glossary",
+         f"add a `## demilitarised-zone` entry with a `term:` line to {glossary}, or link one "
+         "of its entries"),
+        ("glossary.md", 13, "schema", 'the entry heading "Forced Return" is not an id',
+         "write the term's id as the heading (lowercase letters, digits and hyphens, as in "
+         "`## forced-return`) and the term itself in the `term:` line"),
+        ("glossary.md", 21, "schema", 'the entry "mdl" is already on line 5',
+         "merge the two entries, or give this one another id"),
+        ("glossary.md", 29, "schema", 'entry "broker" has no "term:" line',
+         "add `term: …` right below the heading (see docs/data-format.md, section "
+         "data/glossary.md)"),
+        ("test-route.md", 12, "schema", 'stage "Across the Tumen": the "dangers:" line has a '
+         "glossary link, which is shown as plain text there",
+         "link the term in the prose below instead"),
+        ("test-route.md", 15, "reference",
+         "the link to glossary:brokers names no entry of the glossary",
+         "did you mean glossary:broker?"),
+    ]
+
+
+def test_a_glossary_link_without_a_glossary_names_the_file_to_write(tmp_path):
+    shutil.copytree(DATA / "valid", tmp_path / "data")
+    story = tmp_path / "data" / "narratives" / "test-route.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "arrest and forced return\n", "arrest\n").replace(
+        "where the river is shallow.", "where the river is shallow ([MDL](glossary:mdl))."),
+        encoding="utf-8")
+    code, problems = _validate(tmp_path / "data")
+    assert code == 1
+    assert [(p["line"], p["message"], p["hint"]) for p in problems] == [
+        (15, "the link to glossary:mdl has no glossary to go to",
+         f"write {tmp_path / 'data' / 'glossary.md'} with a `## mdl` entry (see "
+         "docs/data-format.md, glossary)")]
+
+
+def test_an_unreadable_context_chapter_is_a_problem_of_its_own(tmp_path):
+    shutil.copytree(DATA / "valid", tmp_path / "data")
+    (tmp_path / "data" / "context.md").write_bytes(b"---\ntitle: Why \xff\n---\n")
+    code, problems = _validate(tmp_path / "data")
+    assert code == 1
+    assert [(Path(p["path"]).name, p["line"], p["message"]) for p in problems] == [
+        ("context.md", 2, "is not UTF-8 text (byte 0xff cannot be decoded)")]
 
 
 def test_text_output_names_file_line_feature_and_hint():
@@ -257,3 +325,13 @@ def test_every_property_of_the_contract_is_checked(tmp_path, layer, key):
     assert code == 1
     assert ("schema", line + 1) in {(p["check"], p["line"]) for p in problems
                                     if f'"{key}"' in p["message"]}
+
+
+def test_the_context_chapter_and_the_glossary_can_be_checked_alone_for_their_own_form():
+    _, problems = _validate(DATA / "document-faults" / "glossary.md")
+    assert [(p["line"], p["message"]) for p in problems] == [
+        (13, 'the entry heading "Forced Return" is not an id'),
+        (21, 'the entry "mdl" is already on line 5'),
+        (29, 'entry "broker" has no "term:" line')]
+    _, problems = _validate(DATA / "document-faults" / "context.md")
+    assert [p["line"] for p in problems] == [1, 3, 15, 24, 25]

@@ -9,8 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from mapapp.contract import Issue
-from mapapp.loading import Dataset, cycle_collection_paused, data_file, load_dataset, read_text
-from mapapp.narrative import parse_narrative
+from mapapp.loading import (
+    CONTEXT,
+    GLOSSARY,
+    Dataset,
+    cycle_collection_paused,
+    data_file,
+    load_dataset,
+    read_text,
+)
+from mapapp.narrative import parse_context, parse_glossary, parse_narrative
 from mapapp.parsing import Parsed, parse
 from mapapp.statistics import parse_statistics
 from mapapp.validation import (
@@ -59,13 +67,19 @@ def validate_path(path: Path | str | None = None) -> list[Problem]:
 
 def validate_file(path: Path | str) -> list[Problem]:
     """Check one path as the CLI takes it: a GeoJSON file (with what lies beside it), a folder
-    holding routes.geojson, a single narrative (.md) or the statistics (.csv)."""
+    holding routes.geojson, a single narrative, the context chapter or the glossary (.md), or
+    the statistics (.csv). A file alone is checked for its own form: whether its glossary links
+    and places resolve needs the whole dataset."""
     path = data_file(path)
     if path.suffix.lower() not in (".md", ".csv"):
         return validate_path(path)
     text = read_text(path).text
     issues: list[Issue]
-    if path.suffix.lower() == ".md":
+    if path.name == CONTEXT:
+        issues = parse_context(text, path)[1]
+    elif path.name == GLOSSARY:
+        issues = parse_glossary(text, path)[1]
+    elif path.suffix.lower() == ".md":
         issues = parse_narrative(text, path.stem, path)[1]
     else:
         issues = parse_statistics(text)[1]

@@ -1,4 +1,5 @@
-"""The `schema` of the files beside the GeoJSON: the narratives and the statistics.
+"""The `schema` of the files beside the GeoJSON: the narratives, the context chapter, the
+glossary and the statistics.
 
 Their parsers (mapapp.narrative, mapapp.statistics) record each fault with its line as they
 read; this check reports those, and the files that could not be read at all.
@@ -16,6 +17,9 @@ def check(inspection: Inspection) -> None:
                   for source in dataset.narratives.values() if isinstance(source, DataError)]
     if isinstance(dataset.statistics, DataError):
         unreadable.append((dataset.statistics, "save the statistics as UTF-8 CSV"))
+    unreadable += [(source, "save it as UTF-8 Markdown text")
+                   for source in (dataset.context, dataset.glossary)
+                   if isinstance(source, DataError)]
     for error, hint in unreadable:
         inspection.report("schema", error.message, hint, path=error.path, line=error.line or 1)
     for found in inspection.parsed.issues:

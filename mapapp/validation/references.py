@@ -1,8 +1,12 @@
-"""The `reference` check: ids, codes and narratives that must resolve to something."""
+"""The `reference` check: ids, codes, narratives and glossary links that must resolve."""
 
 from __future__ import annotations
 
+import difflib
+from pathlib import Path
+
 from mapapp.basemap import BasemapError, country_shapes
+from mapapp.loading import GLOSSARY, DataError
 from mapapp.parsing import Feature
 from mapapp.validation.core import Inspection
 
@@ -43,6 +47,7 @@ def check(inspection: Inspection) -> None:
                                   "add the crossing feature, or correct the id",
                                   ref, ("properties", "crossings", index))
     _narratives(inspection, by_id, countries)
+    _glossary_links(inspection)
 
 
 def _codes_have_countries(inspection: Inspection, ref: Feature, countries) -> None:
@@ -79,6 +84,32 @@ def _narratives(inspection: Inspection, by_id, countries) -> None:
                                   f'"{place.ref}", which the data does not have',
                                   f"use the id of a {place.kind} feature of routes.geojson",
                                   path=str(narrative.path), line=stage.line)
+
+
+def _glossary_links(inspection: Inspection) -> None:
+    """Every `[term](glossary:id)` of a narrative, the context chapter or the glossary itself
+    names an entry of the glossary."""
+    parsed, dataset = inspection.parsed, inspection.dataset
+    if isinstance(dataset.glossary, DataError):
+        return  # unreadable: reported by the documents check, and nothing to resolve against
+    ids = [term.id for term in parsed.glossary.terms] if parsed.glossary else []
+    glossary_path = Path(dataset.geojson.path).parent / GLOSSARY
+    documents = [*inspection.narratives.values(), parsed.context, parsed.glossary]
+    for document in filter(None, documents):
+        for link in document.glossary_links:
+            if link.id in ids:
+                continue
+            if parsed.glossary is None:
+                message = f"the link to glossary:{link.id} has no glossary to go to"
+                hint = (f"write {glossary_path} with a `## {link.id or 'id'}` entry "
+                        "(see docs/data-format.md, glossary)")
+            else:
+                message = f"the link to glossary:{link.id} names no entry of the glossary"
+                close = difflib.get_close_matches(link.id, ids, n=1, cutoff=0.6)
+                hint = (f"did you mean glossary:{close[0]}?" if close else
+                        f"add a `## {link.id or 'id'}` entry with a `term:` line to "
+                        f"{glossary_path}, or link one of its entries")
+            inspection.report(CHECK, message, hint, path=str(document.path), line=link.line)
 
 
 def basemap_codes(inspection: Inspection) -> set[str] | None:
