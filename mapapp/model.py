@@ -3,8 +3,9 @@
 `load_atlas` reads, parses and checks the data (mapapp.loading, mapapp.parsing,
 mapapp.validation) and, only when nothing is wrong, builds frozen dataclasses from the parsed
 documents. The map builder, the charts and the web layer see nothing but the Atlas, so the
-GeoJSON is parsed once and a half-valid dataset never reaches a page. Stages and figures are the
-parsers' own frozen records (mapapp.narrative, mapapp.statistics), re-exported here.
+GeoJSON is parsed once and a half-valid dataset never reaches a page. Stages, the context
+chapter, the glossary and figures are the parsers' own frozen records (mapapp.narrative,
+mapapp.statistics), re-exported here.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.basemap import REBUILD_HINT, BasemapError, layer_features, load_basemap
 from mapapp.contract import Source
 from mapapp.loading import LoadError, load_dataset
-from mapapp.narrative import Narrative, Place, Stage
+from mapapp.narrative import Chapter, Glossary, Narrative, Place, Section, Stage, Term
 from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
 from mapapp.validation import Problem, check
 
-__all__ = ["Atlas", "AtlasError", "Country", "Crossing", "DmzFeature", "Figure", "Label", "Leg",
-           "Place", "River", "Route", "Stage", "Town", "load_atlas"]
+__all__ = ["Atlas", "AtlasError", "Chapter", "Country", "Crossing", "DmzFeature", "Figure",
+           "Glossary", "Label", "Leg", "Place", "River", "Route", "Section", "Stage", "Term",
+           "Town", "load_atlas"]
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 T = TypeVar("T")
@@ -168,6 +170,8 @@ class Atlas:
     rivers: tuple[River, ...]  # the base map's layers over the countries; () if not built
     towns: tuple[Town, ...]
     labels: tuple[Label, ...]
+    context: Chapter | None  # why people leave, and why most cannot (None: no data/context.md)
+    glossary: Glossary | None
 
     def route(self, route_id: str) -> Route | None:
         return next((route for route in self.routes if route.id == route_id), None)
@@ -219,8 +223,8 @@ def load_atlas(path: Path | str | None = None) -> Atlas:
     (broken base map) or AtlasError (any problem the validator finds): the site never shows
     half-valid data."""
     parsed = parse(load_dataset(path))
-    problems = check(parsed).problems
-    if problems:
+    problems = [problem for problem in check(parsed).problems if problem.is_error]
+    if problems:  # warnings (text not yet translated) do not stop the site
         raise AtlasError(problems)
     return build(parsed)
 
@@ -247,6 +251,8 @@ def build(parsed: Parsed) -> Atlas:
         rivers=_base_layer(dataset.basemap.get("rivers"), _river),
         towns=_base_layer(dataset.basemap.get("towns"), _town),
         labels=_base_layer(dataset.basemap.get("labels"), _label),
+        context=parsed.context,
+        glossary=parsed.glossary,
     )
 
 

@@ -95,3 +95,29 @@ def test_data_with_problems_gives_no_atlas_but_every_problem(tmp_path):
     message = str(raised.value)
     assert message.startswith(f"the data has 2 problems; the first: {path}:")
     assert message.endswith("(run `mapapp validate`)") and "\n" not in message
+
+
+def test_the_context_chapter_and_the_glossary_are_in_the_atlas_frozen(atlas):
+    context = atlas.context
+    assert context.title == "Why people leave, and why most cannot"
+    assert [section.title for section in context.sections] == [
+        "The famine of the 1990s", "Why most never try"]
+    assert all(section.sources for section in context.sections)
+    assert [term.id for term in atlas.glossary.terms] == ["broker", "forced-return", "mdl"]
+    assert atlas.glossary.term("mdl").term == "Military Demarcation Line (MDL)"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        context.sections[0].title = "Changed"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        atlas.glossary.terms[0].term = "Changed"
+
+
+def test_without_a_context_chapter_or_glossary_the_atlas_has_none(tmp_path):
+    shutil.copytree(SITE.parent, tmp_path / "site")
+    (tmp_path / "site" / "context.md").unlink()
+    (tmp_path / "site" / "glossary.md").unlink()
+    for name in ("southern-route", "dmz-route"):  # their stories link to the glossary
+        story = tmp_path / "site" / "narratives" / f"{name}.md"
+        text = story.read_text(encoding="utf-8")
+        story.write_text(text.replace("(glossary:", "(https://example.org/"), encoding="utf-8")
+    atlas = load_atlas(tmp_path / "site" / "routes.geojson")
+    assert (atlas.context, atlas.glossary) == (None, None)
