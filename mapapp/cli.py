@@ -36,7 +36,9 @@ def _printable(text: str) -> str:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for tools and editors")
-def validate(paths: tuple[Path, ...], output: str) -> None:
+@click.option("--strict", is_flag=True,
+              help="exit 1 on warnings too (text not yet translated, or outdated)")
+def validate(paths: tuple[Path, ...], output: str, strict: bool) -> None:
     """Check the data and print every problem with its file:line and a hint.
 
     PATHS are GeoJSON files (their narratives/ and statistics.csv beside them are checked too),
@@ -58,12 +60,15 @@ def validate(paths: tuple[Path, ...], output: str) -> None:
     else:
         for problem in problems:
             click.echo(_printable(problem.as_text()))
+        errors = sum(1 for problem in problems if problem.is_error)
         if problems:
             files = len({problem.path for problem in problems})
-            click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
+            warnings = f" and {len(problems) - errors} warning(s)" if errors < len(problems) else ""
+            click.echo(f"{errors} problem(s){warnings} in {files} file(s).", err=True)
         elif not unusable:
             click.echo("No problems found.", err=True)
-    sys.exit(UNUSABLE if unusable else PROBLEMS if problems else OK)
+    failing = [problem for problem in problems if strict or problem.is_error]
+    sys.exit(UNUSABLE if unusable else PROBLEMS if failing else OK)
 
 
 @cli.command(name="format")

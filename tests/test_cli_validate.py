@@ -99,7 +99,8 @@ def test_json_output_has_the_documented_fields():
     result = CliRunner().invoke(cli, ["validate", "--format", "json",
                                       str(DATA / "faults" / "schema-missing-summary.geojson")])
     [problem] = json.loads(result.stdout)
-    assert set(problem) == {"path", "line", "feature", "check", "message", "hint"}
+    assert set(problem) == {"path", "line", "feature", "check", "message", "hint", "severity"}
+    assert problem["severity"] == "error"
 
 
 def test_mapapp_data_environment_variable_chooses_the_file(tmp_path):

@@ -21,7 +21,7 @@ def _one_line(text: str) -> str:
     return text.translate(_BREAKS)
 
 
-CHECKS = ("structure", "geometry", "schema", "reference", "spatial", "safety")
+CHECKS = ("structure", "geometry", "schema", "reference", "spatial", "safety", "translation")
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,16 @@ class Problem:
     check: str
     message: str
     hint: str
+    # "error": the data is unusable (exit 1; the site refuses it); "warning" (text not yet
+    # translated): told, and changes nothing unless `mapapp validate --strict`.
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def as_text(self) -> str:
-        where = f"{self.path}:{self.line}: "
+        where = f"{self.path}:{self.line}: " + ("" if self.is_error else "warning: ")
         subject = f"{self.feature}: " if self.feature else ""
         return _one_line(f"{where}{subject}{self.message}") + "\n    hint: " + _one_line(self.hint)
 
@@ -48,6 +55,7 @@ class Problem:
             "check": self.check,
             "message": self.message,
             "hint": self.hint,
+            "severity": self.severity,
         }
 
 
@@ -93,6 +101,7 @@ class Inspection:
         *,
         path: str | None = None,
         line: int | None = None,
+        severity: str = "error",
     ) -> None:
         """Record a problem at a feature's member, or at an explicit path and line."""
         if line is None:
@@ -106,6 +115,7 @@ class Inspection:
                 check=check,
                 message=message,
                 hint=hint,
+                severity=severity,
             )
         )
 
