@@ -1,0 +1,24 @@
+"""The framework's floor for the load figures: a minimal Flask app on waitress with `mapapp
+serve`'s settings, answering each path with a constant body of the size the site sends for it,
+so that the same bytes go through the same server. Run as a program by load.py:
+
+    python floor.py PORT '{"/": 12345, ...}'
+"""
+
+import json
+import sys
+
+import waitress
+from flask import Flask, Response
+
+
+def serve(port: int, sizes: dict[str, int]) -> None:
+    app = Flask("floor")
+    for path, size in sizes.items():
+        body = b"x" * size
+        app.add_url_rule(path, path, lambda body=body: Response(body, mimetype="text/html"))
+    waitress.serve(app, host="127.0.0.1", port=port, threads=4, ident="mapapp")
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), json.loads(sys.argv[2]))
