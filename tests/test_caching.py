@@ -2,7 +2,7 @@
 
 Functional, never timed: what each response carries (encodings, ETags, 304s, cache lifetimes),
 and that a body is compressed once. Speed itself is measured by scripts/bench. Data:
-tests/data/site (conftest.py).
+tests/data/site (see tests/data/README.md).
 """
 
 from __future__ import annotations
