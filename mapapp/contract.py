@@ -32,6 +32,7 @@ class Layer:
     geometry: tuple[str, ...]  # allowed geometry types; () means the geometry must be null
     required: tuple[str, ...]  # in canonical order, after "layer"
     optional: tuple[str, ...] = ()
+    may_be_null: bool = False  # the geometry may also be null (an event that has no place)
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -46,7 +47,14 @@ LAYERS = {
     "dmz": Layer(("Polygon", "LineString", "MultiLineString"), ("name", "kind", "sources"),
                  ("schematic", "disputed", "confidence")),
     "country": Layer((), ("iso3", "name", "role", "policy", "sources"), ("confidence",)),
+    # The border as it hardened (fences, walls, guard posts), drawn along a base-map border.
+    "barrier": Layer(("LineString", "MultiLineString"), ("name", "period", "sources"),
+                     ("summary", "confidence")),
+    # A dated event that changed the routes: at the town it happened in, or nowhere (null).
+    "event": Layer(("Point",), ("year", "title", "summary", "sources"),
+                   ("month", "routes", "chart_label", "confidence"), may_be_null=True),
 }
+CHART_LABEL_LENGTH = 24  # an event's label beside its mark on the arrivals chart
 
 FEATURE_KEYS = ("type", "id", "properties", "geometry")
 
@@ -74,6 +82,9 @@ PROPERTY_SCHEMAS = {
     "kind": {"enum": list(DMZ_KINDS)},
     "schematic": {"type": "boolean"}, "disputed": {"type": "boolean"},
     "iso3": _ISO3, "role": {"enum": list(ROLES)},
+    "year": _YEAR, "month": {"type": "integer", "minimum": 1, "maximum": 12},
+    "routes": {"type": "array", "items": _ID},
+    "chart_label": {**_TEXT, "maxLength": CHART_LABEL_LENGTH},
 }
 
 
@@ -128,6 +139,13 @@ def is_year(value) -> bool:
     """A whole year from the first source year to this one (JSON's true is not a year)."""
     return isinstance(value, int) and not isinstance(value, bool) and (
         FIRST_SOURCE_YEAR <= value <= this_year())
+
+
+def in_period(period: tuple[int, int | None], year: int) -> bool:
+    """The one rule of time: what has a period (a route, a barrier) is in use in `year` when it
+    began by then and had not ended before it; a period without an end (`to` null) lasts."""
+    start, end = period
+    return start <= year and (end is None or year <= end)
 
 
 def json_type(value) -> str:

@@ -19,18 +19,19 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.basemap import REBUILD_HINT, BasemapError, layer_features, load_basemap
-from mapapp.contract import Source
+from mapapp.contract import Source, in_period, this_year
 from mapapp.loading import LoadError, load_dataset
 from mapapp.narrative import Chapter, Glossary, Narrative, Place, Section, Stage, Term
 from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
 from mapapp.validation import Problem, check
 
-__all__ = ["Atlas", "AtlasError", "Chapter", "Country", "Crossing", "DmzFeature", "Figure",
-           "Glossary", "Label", "Leg", "Place", "River", "Route", "Section", "Stage", "Term",
-           "Town", "load_atlas"]
+__all__ = ["Atlas", "AtlasError", "Barrier", "Chapter", "Country", "Crossing", "DmzFeature",
+           "Event", "Figure", "Glossary", "Label", "Leg", "Place", "River", "Route",
+           "Section", "Stage", "Term", "Town", "load_atlas"]
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
+Period = tuple[int, int | None]  # first year, last year (None: still in use)
 T = TypeVar("T")
 
 
@@ -59,7 +60,7 @@ class Route:
     summary: str
     countries: tuple[str, ...]  # ISO3 codes in travel order
     crossings: tuple[str, ...]  # crossing ids
-    period: tuple[int, int | None]  # first year, last year (None: still used)
+    period: Period
     legs: tuple[Leg, ...]
     confidence: str | None
     sources: tuple[Source, ...]
@@ -73,6 +74,9 @@ class Route:
     @property
     def modes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(leg.mode for leg in self.legs))
+
+    def in_use(self, year: int) -> bool:
+        return in_period(self.period, year)
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,43 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Barrier:
+    """A stretch of border as it hardened (a fence, a wall, guard posts), drawn along it."""
+
+    id: str
+    name: str
+    period: Period
+    summary: str | None
+    confidence: str | None
+    sources: tuple[Source, ...]
+    geometry: BaseGeometry
+
+    def in_use(self, year: int) -> bool:
+        """Whether it stood in that year (contract.in_period, the rule routes follow too)."""
+        return in_period(self.period, year)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event that changed the routes, at the town it happened in or nowhere."""
+
+    id: str
+    year: int
+    month: int | None
+    title: str
+    summary: str
+    routes: tuple[str, ...]  # ids of the routes it changed
+    point: tuple[float, float] | None  # (longitude, latitude)
+    chart_label: str | None  # its mark on the arrivals chart, when it explains a change there
+    confidence: str | None
+    sources: tuple[Source, ...]
+
+    @property
+    def decade(self) -> int:
+        return self.year - self.year % 10
+
+
+@dataclass(frozen=True)
 class Atlas:
     version: str  # a short hash of every input file: changes whenever any of them does
     path: Path
@@ -172,6 +213,8 @@ class Atlas:
     labels: tuple[Label, ...]
     context: Chapter | None  # why people leave, and why most cannot (None: no data/context.md)
     glossary: Glossary | None
+    barriers: tuple[Barrier, ...] = ()
+    events: tuple[Event, ...] = ()  # by date: year, then month (a year's undated ones first)
 
     def route(self, route_id: str) -> Route | None:
         return next((route for route in self.routes if route.id == route_id), None)
@@ -217,6 +260,28 @@ class Atlas:
     def series(self, name: str) -> tuple[Figure, ...]:
         return tuple(sorted((f for f in self.figures if f.series == name), key=lambda f: f.period))
 
+    # -- time: what the map shows in a year (DESIGN 3, /years/<year>) ------------------------------
+    @property
+    def years(self) -> range:
+        """The years the map can be shown in: from the first event (or, without events, the
+        first year a route was used) to this year."""
+        starts = ([event.year for event in self.events]
+                  or [route.period[0] for route in self.routes])
+        return range(min(starts, default=this_year()), this_year() + 1)
+
+    @property
+    def event_years(self) -> tuple[int, ...]:
+        return tuple(sorted({event.year for event in self.events}))
+
+    def routes_in_use(self, year: int) -> tuple[Route, ...]:
+        return tuple(route for route in self.routes if route.in_use(year))
+
+    def barriers_standing(self, year: int) -> tuple[Barrier, ...]:
+        return tuple(barrier for barrier in self.barriers if barrier.in_use(year))
+
+    def events_in(self, year: int) -> tuple[Event, ...]:
+        return tuple(event for event in self.events if event.year == year)
+
 
 def load_atlas(path: Path | str | None = None) -> Atlas:
     """Read, check and build. Raises a LoadError: DataError (unreadable GeoJSON), BasemapError
@@ -253,6 +318,9 @@ def build(parsed: Parsed) -> Atlas:
         labels=_base_layer(dataset.basemap.get("labels"), _label),
         context=parsed.context,
         glossary=parsed.glossary,
+        barriers=tuple(_barrier(feature) for feature in layers.get("barrier", ())),
+        events=tuple(sorted((_event(feature) for feature in layers.get("event", ())),
+                            key=lambda event: (event.year, event.month or 0))),
     )
 
 
@@ -276,9 +344,8 @@ def _route(feature: Feature, narrative: Narrative) -> Route:
     modes = props.get("modes") or ["land"] * len(parts)
     legs = tuple(Leg(mode, tuple((x, y) for x, y, *_ in part.coords))
                  for mode, part in zip(modes, parts, strict=True))
-    period = props["period"]
     return Route(feature.id, props["title"], props["summary"], tuple(props["countries"]),
-                 tuple(props["crossings"]), (period["from"], period.get("to")), legs,
+                 tuple(props["crossings"]), _period(props), legs,
                  props.get("confidence"), _sources(props), narrative, shape)
 
 
@@ -310,6 +377,23 @@ def _label(feature: dict) -> Label:
     props, (lon, lat) = feature["properties"], feature["geometry"]["coordinates"]
     return Label(props["kind"], props["name"], props["name_ko"], props.get("iso3"),
                  props["min_zoom"], props["anchor"], lon, lat)
+
+
+def _period(props: dict) -> Period:
+    return props["period"]["from"], props["period"]["to"]
+
+
+def _barrier(feature: Feature) -> Barrier:
+    props = feature.properties
+    return Barrier(feature.id, props["name"], _period(props), props.get("summary"),
+                   props.get("confidence"), _sources(props), feature.shape)
+
+
+def _event(feature: Feature) -> Event:
+    props, point = feature.properties, feature.shape
+    return Event(feature.id, props["year"], props.get("month"), props["title"], props["summary"],
+                 tuple(props.get("routes", ())), (point.x, point.y) if point else None,
+                 props.get("chart_label"), props.get("confidence"), _sources(props))
 
 
 def _dmz(feature: Feature) -> DmzFeature:

@@ -34,6 +34,8 @@ def _layer(name: str, layer: contract.Layer) -> dict:
     if layer.geometry:
         geometry = {**GEOMETRY, "properties": {**GEOMETRY["properties"],
                                                "type": {"enum": list(layer.geometry)}}}
+        if layer.may_be_null:
+            geometry = {"anyOf": [geometry, {"type": "null"}]}
     else:
         geometry = {"type": "null"}
     return {

@@ -27,6 +27,8 @@ EXPECTED = [
     ('reference-country-without-feature', 11, 'reference', 'feature "test-route"', 'lists CHN, which has no country feature'),
     ('reference-country-without-feature', 42, 'reference', 'feature "musan-nanping"', 'lists CHN, which has no country feature'),
     ('reference-missing-narrative', 35, 'reference', 'feature "second-route"', 'has no narrative'),
+    ('reference-event-before-route', 144, 'reference', 'feature "test-event"', 'happened in 1996, but route "test-route" was in use only from 1998'),
+    ('reference-event-unknown-route', 144, 'reference', 'feature "test-event"', 'lists route "test-rout", but that id names no feature'),
     ('reference-unknown-crossing', 12, 'reference', 'feature "test-route"', 'uses crossing "hyesan-changbai", but that id names no feature'),
     ('safety-phone-number', 85, 'safety', 'feature "country-chn"', 'a text holds a phone number'),
     ('safety-precision', 30, 'safety', 'feature "test-route"', 'position [129.2134, 42.2401] is more precise than 2 decimals'),
@@ -36,6 +38,10 @@ EXPECTED = [
     ('safety-unknown-layer', 39, 'safety', 'feature "musan-nanping"', f'has the layer "shelter"; only {", ".join(contract.LAYERS)} are allowed'),
     ('test-route.md', 9, 'reference', None, 'stage "Across the Tumen" goes to crossing "musan-nanping", which the data does not have'),
     ('schema-altitude', 54, 'schema', 'feature "musan-nanping"', 'position [129.21, 42.24, 300] has 3 numbers; this map uses [longitude, latitude] only'),
+    ('schema-barrier-period-backwards', 105, 'schema', 'feature "test-barrier"', f'"period.to" must be null or a year from 2006 to {contract.this_year()}, found 2003'),
+    ('schema-chart-label-long', 145, 'schema', 'feature "test-event"', '"chart_label" has 33 characters; a label beside the chart has at most 24'),
+    ('schema-event-month', 143, 'schema', 'feature "test-event"', '"month" must be a month from 1 to 12, found 13'),
+    ('schema-event-year', 132, 'schema', 'feature "test-event"', f'"year" must be a year between 1945 and {contract.this_year()}, found 2099'),
     ('schema-bad-id', 79, 'schema', 'feature "Country CHN"', 'the id "Country CHN" has characters other than lowercase letters, digits and single hyphens'),
     ('schema-bare-feature', 1, 'schema', None, 'the file holds a single Feature, not a FeatureCollection'),
     ('schema-countries-not-from-prk', 11, 'schema', 'feature "test-route"', "a route's countries start with PRK, where every route begins"),
@@ -45,6 +51,7 @@ EXPECTED = [
     ('schema-javascript-url', 87, 'schema', 'feature "country-chn"', "a source's url 'javascript:alert(1)' is not an http or https address"),
     ('schema-missing-summary', 7, 'schema', 'feature "test-route"', 'a route needs the property "summary"'),
     ('schema-unknown-property', 51, 'schema', 'feature "musan-nanping"', 'has an unknown property "sorces" for a crossing'),
+    ('spatial-barrier-off-border', 117, 'spatial', 'feature "test-barrier"', 'a stretch of the barrier lies 10.7 km from a border between two countries of the base map'),
     ('spatial-crossing-off-border', 52, 'spatial', 'feature "musan-nanping"', 'lies 25.0 km from the outline of PRK; a crossing must lie within 5 km of the border between PRK and CHN'),
     ('spatial-mdl-off-border', 113, 'spatial', 'feature "mdl"', 'a vertex of the line lies 51.7 km from the border between PRK and KOR'),
     ('spatial-route-countries', 11, 'spatial', 'feature "test-route"', 'the line passes through CHN → PRK, but its countries are PRK → CHN'),
@@ -233,19 +240,16 @@ ODD_GEOMETRIES = {
 }
 SOURCE = {"title": "Korean Demilitarized Zone", "publisher": "Encyclopaedia Britannica",
           "year": 2024, "url": "https://www.britannica.com/place/Korean-Demilitarized-Zone"}
-# The valid fixture has a route, a crossing and countries; features of the other layers are added,
-# complete but for their geometry.
+# The valid fixture has a route, a crossing, countries, a barrier and an event; features of the
+# other layers are added, complete but for their geometry.
 ADDED = {
     "dmz zone": {"layer": "dmz", "name": "Test zone", "kind": "zone", "sources": [SOURCE]},
     "dmz mdl": {"layer": "dmz", "name": "Test line", "kind": "mdl", "sources": [SOURCE]},
     "dmz nll": {"layer": "dmz", "name": "Test limit", "kind": "nll", "schematic": True,
                 "disputed": True, "sources": [SOURCE]},
-    "barrier": {"layer": "barrier", "name": "Test fence", "period": {"from": 2012, "to": None},
-                "sources": [SOURCE]},
-    "event": {"layer": "event", "year": 2006, "title": "Test event",
-              "summary": "Something happened.", "sources": [SOURCE]},
 }
-IN_FIXTURE = {"route": "test-route", "crossing": "musan-nanping", "country": "country-prk"}
+IN_FIXTURE = {"route": "test-route", "crossing": "musan-nanping", "country": "country-prk",
+              "barrier": "test-barrier", "event": "test-event"}
 # Every layer of the contract (the dmz once per kind), with the id of its feature.
 LAYERS = {variant: IN_FIXTURE.get(variant, "test-" + variant.replace(" ", "-"))
           for layer in contract.LAYERS

@@ -22,6 +22,7 @@ from mapapp.narrative import parse_context, parse_glossary, parse_narrative
 from mapapp.parsing import Parsed, parse
 from mapapp.statistics import parse_statistics
 from mapapp.validation import (
+    chronology,
     documents,
     geometry,
     references,
@@ -29,13 +30,15 @@ from mapapp.validation import (
     schema,
     spatial,
     structure,
+    translation,
 )
 from mapapp.validation.core import CHECKS, Inspection, Problem
 
 __all__ = ["CHECKS", "Inspection", "Problem", "check", "inspect", "validate", "validate_file",
            "validate_path"]
 
-STEPS = (structure, geometry, schema, documents, references, spatial, safety)
+STEPS = (structure, geometry, schema, documents, references, chronology, spatial, safety,
+         translation)
 
 
 def check(parsed: Parsed) -> Inspection:

@@ -99,8 +99,9 @@ class _Feature:
                             "base map)", 'write "geometry": null', "geometry")
             return
         if geometry is None:
-            self.report(f"a {layer_name} needs a geometry, found null",
-                        f"draw it as a {' or '.join(layer.geometry)}", "geometry")
+            if not layer.may_be_null:
+                self.report(f"a {layer_name} needs a geometry, found null",
+                            f"draw it as a {' or '.join(layer.geometry)}", "geometry")
             return
         if geometry["type"] not in layer.geometry:
             self.report(f"a {layer_name} is drawn as a {' or '.join(layer.geometry)}, not a "
@@ -173,7 +174,8 @@ class _Feature:
 
     def _period(self, value, member) -> None:
         this_year = contract.this_year()
-        hint = 'write {"from": 1998, "to": null} (null while the route is still used)'
+        hint = ('write {"from": 1998, "to": null} (to is null while the route is used or the '
+                'barrier stands)')
         if not isinstance(value, dict) or set(value) != {"from", "to"}:
             self.report(f'"period" must be an object with "from" and "to", found '
                         f"{_describe(value)}", hint, *member)
@@ -228,6 +230,31 @@ class _Feature:
     def _role(self, value, member) -> None:
         self._choice(value, member, contract.ROLES)
 
+    # -- events ---------------------------------------------------------------------------------
+    def _year(self, value, member) -> None:
+        if not is_year(value):
+            self.report(f'"year" must be a year between {contract.FIRST_SOURCE_YEAR} and '
+                        f"{contract.this_year()}, found {_describe(value)}",
+                        "write the year the event happened, e.g. 2006", *member)
+
+    def _month(self, value, member) -> None:
+        if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12):
+            self.report(f'"month" must be a month from 1 to 12, found {_describe(value)}',
+                        "write the month as a number (October is 10), or leave it out when the "
+                        "sources do not give it", *member)
+
+    def _routes(self, value, member) -> None:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.report(f'"routes" must be a list of route ids, found {_describe(value)}',
+                        'write e.g. ["southern-route"], or leave it out', *member)
+
+    def _chart_label(self, value, member) -> None:
+        if self._text(value, member) and len(value) > contract.CHART_LABEL_LENGTH:
+            self.report(f'"chart_label" has {len(value)} characters; a label beside the chart '
+                        f"has at most {contract.CHART_LABEL_LENGTH}",
+                        'shorten it, e.g. "Tumen fenced": the title and summary say the rest',
+                        *member)
+
 
 # The rule each property follows, by name; where a name means something else in one layer, by
 # (layer, name) first. "layer" itself is checked before any of them.
@@ -238,6 +265,8 @@ PROPERTY_RULES: dict[str, PropertyRule] = {
     "sources": _Feature._sources, "crossings": _Feature._crossings, "period": _Feature._period,
     "modes": _Feature._modes, "kind": _Feature._kind, "schematic": _Feature._flag,
     "disputed": _Feature._flag, "iso3": _Feature._iso3, "role": _Feature._role,
+    "year": _Feature._year, "month": _Feature._month, "routes": _Feature._routes,
+    "chart_label": _Feature._chart_label,
 }
 LAYER_PROPERTY_RULES: dict[tuple[str, str], PropertyRule] = {
     ("route", "countries"): _Feature._route_countries,

@@ -2,7 +2,8 @@
 
 Tolerances (also in docs/data-format.md): a crossing lies within 5 km of both countries'
 outlines; a route passes through its `countries` in order, ignoring stretches under 2 km; the DMZ
-lies across the PRK–KOR border and the MDL within 5 km of it. Distances are measured in an
+lies across the PRK–KOR border and the MDL within 5 km of it; every stretch of a barrier lies
+within 5 km of a land border (one two countries share). Distances are measured in an
 azimuthal equidistant projection centred on Korea; routes are walked in Web Mercator, the
 projection in which the map draws their straight segments. Coordinates are projected, and routes
 walked, for all features at once: the check runs on every commit, on thousands of features.
@@ -28,6 +29,7 @@ BORDER_TOLERANCE_M = 5_000
 SHORT_STRETCH_M = 2_000
 DMZ_COVERAGE = 0.8
 QUERY_STEP_M = 200_000  # pieces of route segments looked up in the index of country outlines
+BARRIER_STEP_M = 1_000  # a barrier is measured every kilometre along it, not only at vertices
 _MARGIN = 1e-9  # closer than this to an end of a segment, or as parallel, GEOS decides
 AEQD = (f"+proj=aeqd +lat_0={region.KOREA_CENTRE[0]} +lon_0={region.KOREA_CENTRE[1]} "
         "+datum=WGS84 +units=m +no_defs")
@@ -70,6 +72,7 @@ class _Countries:
         self._outlines: dict[str, object] = {}
         self._outline_trees: dict[str, shapely.STRtree] = {}
         self._borders: dict[tuple[str, str], object] = {}
+        self._land_borders: shapely.STRtree | None = None
 
     def at(self, point: Point) -> str | None:
         for index in self.tree.query(point, predicate="intersects"):
@@ -142,6 +145,25 @@ class _Countries:
         if (a, b) not in self._borders:
             self._borders[a, b] = shapely.intersection(self.outline(a), self.outline(b))
         return self._borders[a, b]
+
+    def distances_to_land_borders(self, points: np.ndarray) -> np.ndarray:
+        """The distance of each point (metric [x, y]) to the nearest line two countries share;
+        infinite on a base map where no two meet."""
+        if self._land_borders is None:
+            shapes = [self.metric[code] for code in self.codes]
+            left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+            pairs = [(self.codes[a], self.codes[b]) for a, b in zip(left, right, strict=True)
+                     if a < b]
+            lines = shapely.get_parts([self.border(a, b) for a, b in pairs])
+            xy = [shapely.get_coordinates(line) for line in lines
+                  if line.geom_type == "LineString" and len(line.coords) > 1]
+            segments = [np.stack([line[:-1], line[1:]], axis=1) for line in xy]
+            self._land_borders = shapely.STRtree(
+                shapely.linestrings(np.vstack(segments)) if segments else [])
+        if not len(self._land_borders.geometries):
+            return np.full(len(points), np.inf)
+        return self._land_borders.query_nearest(shapely.points(points), all_matches=False,
+                                                return_distance=True)[1]
 
 
 class _Walk:
@@ -282,7 +304,7 @@ def check(inspection: Inspection) -> None:
         inspection.report(CHECK, f"spatial checks skipped: {error}",
                           "run scripts/build_basemap.py", line=1)
         return
-    features = [ref for ref in inspection.features_in("crossing", "route", "dmz")
+    features = [ref for ref in inspection.features_in("crossing", "route", "dmz", "barrier")
                 if ref.index not in outside and _drawn_as_contracted(ref)]
     routes = [ref for ref in features
               if ref.layer == "route" and isinstance(ref.properties.get("countries"), list)]
@@ -293,7 +315,9 @@ def check(inspection: Inspection) -> None:
     metric = dict(zip((ref.index for ref in dmz), transform(
         _TO_AEQD, [ref.shape for ref in dmz]), strict=True))
     for ref in features:
-        if ref.index in distances:
+        if ref.layer == "barrier":
+            _barrier(inspection, ref, countries)
+        elif ref.index in distances:
             _crossing(inspection, ref, distances[ref.index])
         elif ref.index in walked:
             _route(inspection, ref, walked[ref.index])
@@ -459,6 +483,18 @@ def _walk(inspection: Inspection, routes: list[Feature],
         result[ref.index] = [walked[i] for i in range(end, end + len(its_parts))]
         end += len(its_parts)
     return result
+
+
+def _barrier(inspection: Inspection, ref: Feature, countries: _Countries) -> None:
+    """A barrier is drawn on a border: measured every kilometre, no stretch may leave it."""
+    line = shapely.segmentize(transform(_TO_AEQD, ref.shape), BARRIER_STEP_M)
+    far = countries.distances_to_land_borders(shapely.get_coordinates(line)).max()
+    if far > BORDER_TOLERANCE_M:
+        distance = "nowhere near" if np.isinf(far) else f"{far / 1000:.1f} km from"
+        inspection.report(CHECK, f"a stretch of the barrier lies {distance} a border between two "
+                          "countries of the base map", "draw it along the border it guards, within "
+                          f"{BORDER_TOLERANCE_M // 1000} km (scripts/draw_barrier.py draws it from "
+                          "the base map)", ref, ("geometry",))
 
 
 def _dmz(inspection: Inspection, ref: Feature, countries: _Countries, shape) -> None:
