@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -194,22 +195,45 @@ def mirror_host(url: str) -> str | None:
 
 def check_source(source, report: Callable[[str, str], None]) -> None:
     """Check one source object; `report(message, hint)` is told of each fault."""
+    for message, hint in _source_faults(source):
+        report(message, hint)
+
+
+def _source_faults(source) -> Iterable[tuple[str, str]]:
+    """The faults of a source, remembered: the data cites the same publications again and again
+    (a narrative's stages, many routes), so each distinct source is checked once."""
+    if isinstance(source, dict):
+        # With their types: 2006.0 and 2006 are equal keys, and only one of them is a year.
+        members = tuple((key, type(value), value) for key, value in source.items())
+        try:
+            return _remembered_faults(members, this_year())
+        except TypeError:  # a member holds a list or an object: nothing to remember it by
+            pass
+    return tuple(_faults(source))
+
+
+@lru_cache(maxsize=4096)
+def _remembered_faults(members: tuple, year: int) -> tuple[tuple[str, str], ...]:
+    return tuple(_faults({key: value for key, _, value in members}))
+
+
+def _faults(source) -> Iterator[tuple[str, str]]:
     if not isinstance(source, dict):
-        report(f"a source must be an object, found {describe(source)}", SOURCE_HINT)
+        yield f"a source must be an object, found {describe(source)}", SOURCE_HINT
         return
     missing = [key for key in REQUIRED_SOURCE_KEYS if key not in source]
     if missing:
-        report(f"a source lacks {', '.join(missing)}", SOURCE_HINT)
+        yield f"a source lacks {', '.join(missing)}", SOURCE_HINT
     extra = [key for key in source if key not in SOURCE_KEYS]
     if extra:
-        report(f"a source has unknown member(s) {', '.join(extra)}",
+        yield (f"a source has unknown member(s) {', '.join(extra)}",
                "a source has title, publisher, year and url, and optionally via")
     for key in ("title", "publisher"):
         if key in source and (not isinstance(source[key], str) or not source[key].strip()):
-            report(f"a source's {key} must be a non-empty text, found {describe(source[key])}",
+            yield (f"a source's {key} must be a non-empty text, found {describe(source[key])}",
                    SOURCE_HINT)
     if "year" in source and not is_year(source["year"]):
-        report(f"a source's year must be a whole year between {FIRST_SOURCE_YEAR} and "
+        yield (f"a source's year must be a whole year between {FIRST_SOURCE_YEAR} and "
                f"{this_year()}, found {describe(source['year'])}",
                "write the year of publication, e.g. 2006")
     for key in ("url", "via"):
@@ -217,13 +241,13 @@ def check_source(source, report: Callable[[str, str], None]) -> None:
             continue
         problem = url_problem(source[key])
         if problem:
-            report(f"a source's {key} {problem}", "give the http:// or https:// address where "
+            yield (f"a source's {key} {problem}", "give the http:// or https:// address where "
                    "the publication can be read")
     via, url = source.get("via"), source.get("url")
     if isinstance(via, str) and via.strip() == str(url).strip():
-        report("a source's via repeats its url", "leave via out when the original was read")
+        yield "a source's via repeats its url", "leave via out when the original was read"
     if isinstance(url, str) and url_problem(url) is None and (mirror := mirror_host(url)):
-        report(f"a source's url {url!r} is a copy on {mirror} ({MIRROR_HOSTS[mirror]}), not the "
+        yield (f"a source's url {url!r} is a copy on {mirror} ({MIRROR_HOSTS[mirror]}), not the "
                "original publication",
                "put the original publication's address in url and this copy in via "
                "(shown as \"read at\"); see docs/data-format.md, sources")
