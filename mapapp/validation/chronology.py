@@ -9,7 +9,7 @@ Where a barrier lies is the spatial check's.
 
 from __future__ import annotations
 
-import datetime
+from datetime import date
 
 from mapapp.contract import in_period, is_year
 from mapapp.parsing import Feature
@@ -21,7 +21,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 def check(inspection: Inspection) -> None:
     by_id = inspection.by_id()
-    today = datetime.date.today()
+    today = date.today()
     for ref in inspection.features_in("event"):
         year = ref.properties.get("year")
         if not is_year(year):
@@ -34,7 +34,7 @@ def check(inspection: Inspection) -> None:
 
 
 def _not_in_future(inspection: Inspection, ref: Feature, year: int,
-                   today: datetime.date) -> None:
+                   today: date) -> None:
     month = ref.properties.get("month")
     if year == today.year and isinstance(month, int) and today.month < month <= 12:
         inspection.report("schema", f"the event is dated {MONTHS[month - 1]} {year}, which has "
