@@ -91,22 +91,21 @@ class ServerProcess:
     servers with children (Flask's reloader)."""
 
     def __init__(self, command: Sequence[str], port: int, *, ready: str = "/",
-                 group: bool = False, timeout: float = 60, env: dict | None = None):
+                 group: bool = False, timeout: float = 60):
         self.port, self.group = port, group
         self.url = f"http://{LOOPBACK}:{port}"
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
         self.process = subprocess.Popen(list(command), stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=group,
-                                        env=env)
+                                        stderr=subprocess.STDOUT, start_new_session=group)
         try:
             wait_until(lambda: self.process.poll() is not None or answers(self.url + ready),
                        timeout=timeout, interval=0.1, what=f"{command[0]} answering {ready}")
-        except AssertionError:
-            self.stop()
+            if self.process.returncode is not None:
+                raise RuntimeError(f"{' '.join(map(str, command))} exited with "
+                                   f"{self.process.returncode}: {self.output()[-1000:]}")
+        except BaseException:
+            self.__exit__()
             raise
-        if self.process.returncode is not None:
-            raise RuntimeError(f"{' '.join(map(str, command))} exited with "
-                               f"{self.process.returncode}: {self.output()[-1000:]}")
 
     def output(self) -> str:
         """Everything the process wrote so far."""

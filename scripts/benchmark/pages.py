@@ -93,6 +93,16 @@ def load_once(browser, url: str, signal: str) -> dict:
         context.close()
 
 
+def encoding(url: str) -> str | None:
+    """The Content-Encoding the server answers a browser with (or the error status)."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.headers.get("Content-Encoding")
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+
+
 def settle(site_url: str, paths: list[str]) -> None:
     """Wait until the server has made the brotli forms of the pages and of what they name: it
     makes them in the background the first time a browser asks (gzip meanwhile), and that work
@@ -106,12 +116,7 @@ def settle(site_url: str, paths: list[str]) -> None:
     seen = {"encodings": None, "since": time.monotonic()}
 
     def unchanged_for_2_s() -> bool:
-        encodings = {}
-        for path in sorted(assets):
-            request = urllib.request.Request(site_url + path,
-                                             headers={"Accept-Encoding": "br, gzip"})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                encodings[path] = response.headers.get("Content-Encoding")
+        encodings = {path: encoding(site_url + path) for path in sorted(assets)}
         if encodings != seen["encodings"]:
             seen.update(encodings=encodings, since=time.monotonic())
         return time.monotonic() - seen["since"] >= 2
