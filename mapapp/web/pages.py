@@ -8,12 +8,14 @@ new version gets a new address.
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from mapapp import charts, mapbuilder, style
 from mapapp.model import Atlas, Route
+from mapapp.web import years
 from mapapp.web.rendering import (
+    SITE_NAME,
     SiteBlueprint,
     cached_page,
     chart,
@@ -28,13 +30,17 @@ from mapapp.web.site import State, current_state
 from mapapp.web.urls import site_url
 
 bp = SiteBlueprint("pages", __name__)
+bp.add_app_template_filter(years.when, "when")
+bp.add_app_template_filter(years.iso_date, "iso_date")
 
 
-def _map_page(state: State, route: Route | None) -> str:
+def _map_page(state: State, route: Route | None, year: int | None = None) -> str:
+    """The map page: every route, or one chosen; in all years, or as it was in `year`."""
     atlas = state.atlas
     return render_template(
         "index.html", atlas=atlas, route=route, **map_context(state),
         cumulative=(atlas.series("cumulative") or (None,))[-1],
+        year=year, years_config=years.control(atlas, year, route, SITE_NAME),
     )
 
 
@@ -45,8 +51,41 @@ def index() -> Response:
 
 @bp.page("/routes/<route_id>", export=each_route)
 def route(route_id: str) -> Response:
-    chosen = route_or_404(current_state(), route_id)
-    return cached_page(lambda state: _map_page(state, chosen))
+    """A route's page; `?year=` keeps the year the reader chose on the map."""
+    state = current_state()
+    chosen = route_or_404(state, route_id)
+    text = request.args.get("year")
+    year = None if text is None else years.year_or_404(state, text)
+    return cached_page(lambda state: _map_page(state, chosen, year), variant=(year,))
+
+
+@bp.page("/years/<year>", export=years.each_year)
+def year(year: str) -> Response:
+    """The map as it was in a year: the routes in use, the border, that year's events."""
+    shown = years.year_or_404(current_state(), year)
+    return cached_page(lambda state: _map_page(state, None, shown))
+
+
+@bp.page("/years")
+def years_index() -> Response:
+    """Where the year control's form goes without JavaScript: `?year=` (and `route=`) is
+    redirected to that year's map (or the route's page in it); alone, every year as a link."""
+    state = current_state()
+    if "year" not in request.args:
+        return cached_page(lambda state: render_template("years.html", atlas=state.atlas))
+    shown = years.year_or_404(state, request.args["year"])
+    route_id = request.args.get("route")
+    if route_id is None:
+        return redirect(url_for("pages.year", year=shown))
+    return redirect(url_for("pages.route", route_id=route_or_404(state, route_id).id,
+                            year=shown))
+
+
+@bp.page("/timeline")
+def timeline() -> Response:
+    """Every event in order, by decade, with its sources, a link to its year and the arrivals."""
+    return cached_page(lambda state: render_template(
+        "timeline.html", atlas=state.atlas, decades=years.decades(state.atlas)))
 
 
 @bp.page("/statistics")
@@ -60,7 +99,8 @@ def statistics() -> Response:
             sources=charts.sources(figures), labels=charts.SERIES_LABELS,
             chart_url=site_url("pages.chart_file", digest=image.digest) if image else None,
             chart_size=charts.CHART_PIXELS,
-            chart_description=charts.describe_arrivals(arrivals) if arrivals else "")
+            chart_description=charts.describe_arrivals(arrivals) if arrivals else "",
+            marks=years.chart_marks(state.atlas))
 
     return cached_page(build)
 
@@ -78,7 +118,8 @@ def all_sources(atlas: Atlas) -> list:
     cited = [source for route in atlas.routes for source in route.sources]
     cited += [source for route in atlas.routes for stage in route.narrative.stages
               for source in stage.sources]
-    for group in (atlas.crossings, atlas.described_countries, atlas.dmz):
+    for group in (atlas.crossings, atlas.described_countries, atlas.dmz, atlas.barriers,
+                  atlas.events):
         cited += [source for item in group for source in item.sources]
     cited += [figure.source for figure in atlas.figures]
     return sorted(set(cited), key=lambda s: (s.publisher.casefold(), s.title.casefold(), s.year))

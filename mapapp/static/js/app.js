@@ -18,6 +18,7 @@
     return;
   }
   var view = window.mapapp.mapView(config);
+  window.mapapp.view = view; // for static/js/years.js, which shows the map in a year
   var reducedMotion = view.reducedMotion;
   var moveTo = view.moveTo;
   var narrow = window.matchMedia("(max-width: 759px)");
@@ -37,10 +38,17 @@
     return path.slice(0, path.lastIndexOf("/") + 1);
   }
 
+  /* Where a route's link (or "All routes", id "") leads now: its path, with the year that
+   * static/js/years.js keeps in it. */
+  function addressOf(id) {
+    var link = document.querySelector("a[data-route='" + id + "']");
+    return link ? link.getAttribute("href") : paths[id];
+  }
+
   /* pushState, or false where the browser refuses it (a file:// page may not change its path). */
   function pushed(id) {
     try {
-      history.pushState({ route: id }, "", paths[id]);
+      history.pushState({ route: id }, "", addressOf(id));
       return true;
     } catch (error) {
       return false;
@@ -130,7 +138,7 @@
       // In the export, the page's relative addresses would point elsewhere from another folder:
       // load the route's own page then, and where the browser refuses pushState (file://).
       if ((relative && folder(paths[id]) !== folder(location.pathname)) || !pushed(id)) {
-        location.assign(paths[id]);
+        location.assign(addressOf(id));
         return;
       }
     }

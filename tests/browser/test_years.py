@@ -1,0 +1,153 @@
+"""The map in time, in Chromium: the year control by keyboard filters the list, the map and the
+year's panel and writes /years/<year> into the address; back and forward return to each year;
+the live region says what the list holds; a route's page keeps the year; without JavaScript
+the form asks the server; the timeline and the year pages are axe-clean. The static export's
+control, from disk: test_years_export.py.
+
+tests/data/site is made so that 2003, 2012 and 2024 each show something the others do not
+(tests/data/site/README.md): 2003 the northern route and the first fences, 2012 all three routes
+and Kim Jong Un's crackdown, from 2020 North Korea's own fences.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from mapapp.contract import this_year
+
+pytestmark = pytest.mark.usefixtures("guard")
+FIRST, LAST = 2003, this_year()  # the site data's first event, and this year
+ROUTES = ("southern-route", "northern-route", "dmz-route")
+IN_USE = {2003: {"northern-route"}, 2004: {"southern-route", "northern-route"},
+          2012: set(ROUTES), LAST: set(ROUTES)}
+SLIDER = "#year-input"
+
+
+def open_map(page: Page, path: str = "/") -> None:
+    page.goto(path)
+    page.wait_for_selector("html.js-ready")
+
+
+def expect_year(page: Page, year: int | None) -> None:
+    """The list, the map and the panel show `year` (None: all years)."""
+    shown = set(ROUTES) if year is None else IN_USE[year]
+    for route_id in ROUTES:
+        item = page.locator(f".route-list li:has(a[data-route='{route_id}'])")
+        legs = page.locator(f"path.route-{route_id}")
+        if route_id in shown:
+            expect(item).to_be_visible()
+            expect(legs.first).to_be_attached()
+        else:
+            expect(item).to_be_hidden()
+            expect(legs).to_have_count(0)
+    expect(page.locator("#year-output")).to_have_text(str(year) if year else "All years")
+    panel = page.locator(".year-panel")
+    if year is None:
+        expect(panel).to_be_hidden()
+    else:
+        expect(panel).to_be_visible()
+        expect(page.locator(".year-events:visible")).to_have_count(
+            1 if year in (2003, 2005, 2012, 2013, 2020) else 0)
+
+
+def test_the_slider_by_keyboard_filters_the_list_the_map_and_the_address(page: Page):
+    open_map(page)
+    expect_year(page, None)
+    expect(page.locator(".year-submit")).to_be_hidden()  # the script shows each year at once
+    page.focus(SLIDER)
+    page.keyboard.press("Home")
+    expect_year(page, FIRST)
+    expect(page).to_have_url(re.compile(rf"/years/{FIRST}$"))
+    expect(page).to_have_title(re.compile(rf"^The map in {FIRST} · "))
+    expect(page.locator(".year-events:visible")).to_contain_text("China fences crossing routes")
+    expect(page.locator("[data-barrier]:visible")).to_have_count(1)
+    page.keyboard.press("ArrowRight")
+    expect_year(page, FIRST + 1)
+    expect(page).to_have_url(re.compile(rf"/years/{FIRST + 1}$"))
+    page.keyboard.press("End")
+    expect_year(page, LAST)
+    expect(page).to_have_url(re.compile(rf"/years/{LAST}$"))
+    expect(page.locator("[data-barrier]:visible")).to_have_count(2)
+
+
+def test_back_and_forward_return_to_each_year(page: Page):
+    open_map(page)
+    page.focus(SLIDER)
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    expect_year(page, FIRST + 1)
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"/years/{FIRST}$"))
+    expect_year(page, FIRST)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect_year(page, None)
+    page.go_forward()
+    expect_year(page, FIRST)
+    page.go_forward()
+    expect_year(page, FIRST + 1)
+
+
+def test_the_live_region_says_what_the_list_holds(page: Page):
+    open_map(page, "/years/2012")
+    status = page.locator("#year-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text("3 routes in use in 2012.")
+    page.focus(SLIDER)
+    page.keyboard.press("Home")
+    expect(status).to_have_text(f"1 route in use in {FIRST}. 2 others were not.")
+    page.click("[data-year-all]")
+    expect(status).to_have_text("All 3 routes, in all years.")
+    expect_year(page, None)
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_a_year_page_opens_on_its_year_and_a_route_keeps_it(page: Page):
+    open_map(page, f"/years/{FIRST}")
+    expect_year(page, FIRST)
+    expect(page.locator(SLIDER)).to_have_value(str(FIRST))
+    page.click("a.route-link[data-route='northern-route']")
+    expect(page).to_have_url(re.compile(rf"/routes/northern-route\?year={FIRST}$"))
+    expect(page.locator("#story-northern-route")).to_be_visible()
+    page.reload()
+    page.wait_for_selector("html.js-ready")
+    expect_year(page, FIRST)
+    expect(page.locator("#story-northern-route")).to_be_visible()
+    page.focus(SLIDER)
+    page.keyboard.press("End")
+    expect(page).to_have_url(re.compile(rf"/routes/northern-route\?year={LAST}$"))
+    expect_year(page, LAST)
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_the_form_asks_the_server(page: Page):
+    page.goto("/")
+    page.focus(SLIDER)
+    page.keyboard.press("Home")  # the browser moves a range by keyboard by itself
+    page.click(".year-submit")
+    expect(page).to_have_url(re.compile(rf"/years/{FIRST}$"))
+    expect(page.locator(".route-list li:visible")).to_have_count(1)
+    expect(page.locator(".year-events:visible")).to_contain_text("China fences crossing routes")
+    expect(page.locator("#year-status")).to_have_text(f"1 route in use in {FIRST}. 2 others were not.")
+
+
+@pytest.mark.parametrize("path", ["/years/2012", "/timeline", "/years"])
+def test_axe_finds_no_violation(page: Page, path):
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_timeline_links_each_event_to_its_year(page: Page):
+    page.goto("/timeline")
+    event = page.locator("#kim-jong-un-crackdown-2012")
+    expect(event).to_contain_text("Kim Jong Un's crackdown on leaving")
+    page.get_by_role("link", name="The map in 2012").click()
+    page.wait_for_selector("html.js-ready")
+    expect(page).to_have_url(re.compile(r"/years/2012$"))
+    expect_year(page, 2012)
