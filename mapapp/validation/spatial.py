@@ -314,9 +314,10 @@ def check(inspection: Inspection) -> None:
     dmz = [ref for ref in features if ref.layer == "dmz"]
     metric = dict(zip((ref.index for ref in dmz), transform(
         _TO_AEQD, [ref.shape for ref in dmz]), strict=True))
+    barriers = _barrier_distances([ref for ref in features if ref.layer == "barrier"], countries)
     for ref in features:
-        if ref.layer == "barrier":
-            _barrier(inspection, ref, countries)
+        if ref.index in barriers:
+            _barrier(inspection, ref, barriers[ref.index])
         elif ref.index in distances:
             _crossing(inspection, ref, distances[ref.index])
         elif ref.index in walked:
@@ -485,10 +486,41 @@ def _walk(inspection: Inspection, routes: list[Feature],
     return result
 
 
-def _barrier(inspection: Inspection, ref: Feature, countries: _Countries) -> None:
+def _barrier_distances(barriers: list[Feature], countries: _Countries) -> dict[int, float]:
+    """For each barrier, by feature index: the distance (m) from a border between two countries
+    of its farthest point, of those every kilometre along it; exact whenever it is beyond the
+    tolerance.
+
+    The vertices are measured first, all at once. No point of a segment lies farther than the
+    mean of its ends' distances and half its length, so a segment for which that is within the
+    tolerance is not measured again: only the others are cut into kilometres."""
+    parts, owner = shapely.get_parts([ref.shape for ref in barriers], return_index=True)
+    lines = projected(_TO_AEQD, list(parts))
+    if not lines:
+        return {}
+    xy = np.vstack(lines)
+    near = countries.distances_to_land_borders(xy)
+    line_of = np.repeat(np.arange(len(lines)), [len(line) for line in lines])
+    far = np.full(len(barriers), -np.inf)
+    np.maximum.at(far, owner[line_of], near)
+    # Segments by their first vertex (the last vertex of a line starts none).
+    first = np.flatnonzero(line_of[1:] == line_of[:-1])
+    length = np.hypot(*(xy[first + 1] - xy[first]).T)
+    loose = (near[first] + near[first + 1] + length) / 2 > BORDER_TOLERANCE_M
+    first, length = first[loose], length[loose]
+    inside = np.ceil(length / BARRIER_STEP_M).astype(int) - 1  # points every km inside each
+    segment = np.repeat(np.arange(len(first)), inside)
+    number = np.arange(len(segment)) - np.repeat(np.cumsum(inside) - inside, inside) + 1
+    share = (number / (inside[segment] + 1))[:, None]
+    start = xy[first[segment]]
+    points = start + share * (xy[first[segment] + 1] - start)
+    np.maximum.at(far, owner[line_of[first[segment]]],
+                  countries.distances_to_land_borders(points))
+    return {ref.index: float(distance) for ref, distance in zip(barriers, far, strict=True)}
+
+
+def _barrier(inspection: Inspection, ref: Feature, far: float) -> None:
     """A barrier is drawn on a border: measured every kilometre, no stretch may leave it."""
-    line = shapely.segmentize(transform(_TO_AEQD, ref.shape), BARRIER_STEP_M)
-    far = countries.distances_to_land_borders(shapely.get_coordinates(line)).max()
     if far > BORDER_TOLERANCE_M:
         distance = "nowhere near" if np.isinf(far) else f"{far / 1000:.1f} km from"
         inspection.report(CHECK, f"a stretch of the barrier lies {distance} a border between two "
