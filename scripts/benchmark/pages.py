@@ -17,9 +17,11 @@ import statistics
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, static_server, wait_until
+from playwright.sync_api import sync_playwright
 
 from benchmark import ROUTE, budgets
 from benchmark.baseline import folium_page
@@ -124,9 +126,7 @@ def settle(site_url: str, paths: list[str]) -> None:
     wait_until(unchanged_for_2_s, timeout=60, interval=0.25, what="compression to settle")
 
 
-def measure(site_url: str, workdir, loads: int) -> Section:
-    from playwright.sync_api import sync_playwright
-
+def measure(site_url: str, workdir: Path, loads: int) -> Section:
     section = Section("pages", f"First view, headless Chromium {VIEWPORT['width']}×"
                       f"{VIEWPORT['height']}, cold cache, the median of {loads} load(s) "
                       "(kB = 1,000 bytes of bodies)",
@@ -151,7 +151,7 @@ def measure(site_url: str, workdir, loads: int) -> Section:
                         runs[name].append(load_once(browser, url, signal))
             finally:
                 browser.close()
-    figures = {name: summary(loads) for name, loads in runs.items()}
+    figures = {name: summary(each) for name, each in runs.items()}
     folium_ready = figures[FOLIUM]["ready_ms"]
     for name, page in figures.items():
         section.rows.append([name, page["compressed_kb"], page["raw_kb"], page["requests"],
