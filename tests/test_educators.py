@@ -6,6 +6,7 @@ Data: tests/data/site (see conftest.py). The browser side is in tests/browser/te
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
@@ -16,8 +17,7 @@ from markupsafe import escape
 
 from mapapp import printmap, style
 from mapapp.model import load_atlas
-from mapapp.web import create_app
-from mapapp.web.educators import deck
+from mapapp.web import create_app, deck
 
 ATLAS = load_atlas(SITE_DATA)
 SOUTHERN = ATLAS.route("southern-route")
@@ -32,70 +32,147 @@ def shown(html: str) -> list[str]:
     return [attrs["id"] for attrs in slides(html) if "hidden" not in attrs]
 
 
-def test_a_route_deck_is_intro_route_stages_closing():
-    kinds = [(slide.kind, slide.stage) for slide in deck(ATLAS, SOUTHERN)]
-    assert kinds == [("intro", -1), ("route", -1), ("stage", 0), ("stage", 1), ("stage", 2),
-                     ("closing", -1)]
+PUBLIC = "https://example.org/escape"
 
 
-def test_the_whole_deck_takes_every_route_in_order_and_ends():
-    whole = deck(ATLAS, None)
-    assert whole[0].kind == "intro" and whole[-1].kind == "end"
-    assert [s.route.id for s in whole if s.kind == "route"] == [r.id for r in ATLAS.routes]
-    assert len(whole) == 2 + sum(len(r.narrative.stages) + 2 for r in ATLAS.routes)
+@pytest.fixture(scope="module")
+def public_client():
+    """The site as a school serves it, with its public address set."""
+    return create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL": PUBLIC + "/",
+                       "TESTING": True}).test_client()
+
+
+def kinds(slides_: list[deck.Slide]) -> list[tuple[str, int]]:
+    return [(slide.kind, slide.stage) for slide in slides_]
+
+
+def test_a_route_deck_opens_on_the_route_and_ends_with_its_questions_sources_and_address():
+    made = deck.route_deck(ATLAS, SOUTHERN)
+    stages = [(kind, stage) for kind, stage in kinds(made) if kind == "stage"]
+    assert made[0].kind == "route" and made[0].title == SOUTHERN.title, "no intro repeating it"
+    assert made[1].kind != "route" or made[1].continued, "the first slide is not repeated"
+    assert sorted(set(stages)) == [("stage", index) for index in range(3)]
+    assert [kind for kind, _ in kinds(made)][-3:] == ["questions", "sources", "end"]
+
+
+def test_the_deck_of_every_route_starts_with_the_context_and_ends_on_the_address():
+    whole = deck.routes_deck(ATLAS, ATLAS.routes, ATLAS.context)
+    assert whole[0].kind == "context" and whole[0].title == ATLAS.context.title
+    assert {s.title for s in whole if s.kind == "context"} >= {
+        section.title for section in ATLAS.context.sections}
+    assert [s.route.id for s in whole if s.kind == "route" and not s.continued] == [
+        r.id for r in ATLAS.routes]
+    assert whole[-1].kind == "end"
+    for route in ATLAS.routes:
+        own = [s.kind for s in whole if s.route is route]
+        assert own[-1] == "sources" and own.count("questions") == (
+            1 if route.narrative.questions else 0), route.id
+
+
+def test_long_text_goes_on_to_continuation_slides_without_losing_a_word():
+    long_stage = dataclasses.replace(SOUTHERN.narrative.stages[0], body="\n\n".join(
+        " ".join(f"Sentence {n} of paragraph {p} says something long enough to wrap." for n
+                 in range(12)) for p in range(3)))
+    story = dataclasses.replace(SOUTHERN.narrative, stages=(long_stage,))
+    route = dataclasses.replace(SOUTHERN, narrative=story)
+    made = deck.stage_slides(ATLAS, route, 0)
+    assert len(made) > 2 and [s.part for s in made] == list(range(1, len(made) + 1))
+    assert all(s.title == long_stage.title and s.stage == 0 for s in made)
+    shown = " ".join(" ".join(s.items) for s in made)
+    assert shown.split() == long_stage.body.split(), "every word once, in order"
+    for slide in made[1:]:
+        assert slide.continued
+
+
+def test_sentences_never_break_inside_a_link_or_parentheses():
+    text = ("It is long (about 4,300 km. By bus) and slow. See [the U.N. report. Here](https://"
+            "x.org/a.b) for more. Then \"quoted.\" Next one.")
+    assert deck.sentences(text) == [
+        "It is long (about 4,300 km. By bus) and slow.",
+        "See [the U.N. report. Here](https://x.org/a.b) for more.",
+        'Then "quoted."', "Next one."]
+
+
+def test_lists_share_out_item_by_item_and_keep_their_numbers():
+    questions = [f"Question {n}: " + "why " * 60 for n in range(1, 7)]
+    story = dataclasses.replace(SOUTHERN.narrative, questions=tuple(questions))
+    made = deck.question_slides(dataclasses.replace(SOUTHERN, narrative=story))
+    assert len(made) > 1
+    assert [item for s in made for item in s.items] == questions
+    assert [s.first for s in made] == [1 + sum(len(t.items) for t in made[:i])
+                                       for i in range(len(made))]
+
+
+def test_the_sources_slide_names_every_publisher_with_its_years():
+    references = deck.source_references(SOUTHERN)
+    cited = [*SOUTHERN.sources, *(s for stage in SOUTHERN.narrative.stages for s in stage.sources)]
+    for source in cited:
+        assert any(ref.startswith(source.publisher + ",") and str(source.year) in ref
+                   for ref in references), source
+    assert len(references) == len({source.publisher for source in cited})
 
 
 def test_present_renders_the_step_asked_for_and_links_its_neighbours(client):
+    total = len(deck.route_deck(ATLAS, SOUTHERN))
     _, html = get(client, "/present/southern-route?step=3")
     assert shown(html) == ["slide-3"]
-    assert len(slides(html)) == 6
+    assert len(slides(html)) == total
     tags = Html(html)
-    assert tags.find("a", class_="deck-button deck-prev", href="?step=2")
-    assert tags.find("a", class_="deck-button deck-next", href="?step=4")
-    assert "Slide 3 of 6" in html
-    assert tags.find("progress", max="6", value="3")
-    first_stage = SOUTHERN.narrative.stages[0]
-    assert re.search(rf'id="slide-3-title"[^>]*>{re.escape(first_stage.title)}</h2>', html)
-    assert f"<title>{first_stage.title} · " in html
+    assert tags.find("a", class_="deck-button deck-prev", href="?step=2", rel="prev")
+    assert tags.find("a", class_="deck-button deck-next", href="?step=4", rel="next")
+    assert f"Slide 3 of {total}" in html
+    assert tags.find("progress", max=str(total), value="3")
 
 
 @pytest.mark.parametrize(("step", "expected"), [("", 1), ("0", 1), ("-4", 1), ("abc", 1),
-                                                ("6", 6), ("999", 6)])
+                                                ("999", "last")])
 def test_a_step_out_of_range_shows_the_nearest_slide(client, step, expected):
     _, html = get(client, f"/present/southern-route?step={step}")
-    assert shown(html) == [f"slide-{expected}"]
+    last = len(slides(html))
+    assert shown(html) == [f"slide-{last if expected == 'last' else expected}"]
 
 
 def test_the_first_and_last_slides_disable_back_and_next(client):
     tags = Html(get(client, "/present/southern-route")[1])
     assert tags.find("a", class_="deck-button deck-prev", **{"aria-disabled": "true"})
     assert not [a for a in tags.find("a") if "deck-prev" in a.get("class", "") and "href" in a]
-    tags = Html(get(client, "/present/southern-route?step=6")[1])
-    assert tags.find("a", class_="deck-button deck-next", **{"aria-disabled": "true"})
+    _, html = get(client, "/present/southern-route?step=999")
+    assert Html(html).find("a", class_="deck-button deck-next", **{"aria-disabled": "true"})
 
 
-def test_the_intro_says_what_the_map_shows_and_gives_the_content_note(client):
+def test_the_first_slide_of_a_route_gives_its_content_note_and_the_keys(client):
     _, html = get(client, "/present/southern-route")
-    intro = html[html.index('id="slide-1"'):html.index('id="slide-2"')]
-    assert "The map shows this route" in intro
-    assert SOUTHERN.narrative.content_note in intro
-    assert "<kbd>Page&nbsp;Down</kbd>" in intro
+    first = html[html.index('id="slide-1"'):html.index('id="slide-2"')]
+    assert SOUTHERN.narrative.content_note in first
+    assert "<kbd>B</kbd> black, <kbd>W</kbd> white" in first
+    assert f'id="slide-1-title" tabindex="-1">{SOUTHERN.title}</h2>' in first
+    second = html[html.index('id="slide-2"'):html.index('id="slide-3"')]
+    assert SOUTHERN.narrative.content_note not in second
     _, html = get(client, "/present")
-    intro = html[html.index('id="slide-1"'):html.index('id="slide-2"')]
-    assert "Content note." in intro and "Each route has its own colour" in intro
+    assert "Each route's own note is on its first slide." in html
 
 
-def test_closing_slides_carry_the_questions_and_the_sources(client):
-    _, html = get(client, "/present/southern-route?step=6")
-    closing = html[html.index('id="slide-6"'):]
-    assert "Questions for discussion" in closing
+def test_the_closing_slides_ask_the_questions_and_give_the_sources_in_short(client):
+    _, html = get(client, "/present/southern-route?step=999")
     for question in SOUTHERN.narrative.questions:
-        assert question in closing
-    for source in SOUTHERN.sources:
-        assert source.title in closing
-    _, html = get(client, "/present/northern-route?step=5")  # a route without questions
-    closing = html[html.index('id="slide-5"'):]
-    assert "Questions for discussion" not in closing and ">Sources</h2>" in closing
+        assert question in html
+    for reference in deck.source_references(SOUTHERN):
+        assert str(escape(reference)) in html
+    assert "is on this route\u2019s page" in html or "is on this route's page" in html
+    _, html = get(client, "/present/northern-route")  # a route without questions
+    assert "slide-questions" not in html and "slide-sources" in html
+
+
+def test_the_last_slide_shows_the_public_address_and_its_qr_code_only(client, public_client):
+    _, html = get(public_client, "/present/southern-route?step=999")
+    address = f"{PUBLIC}/routes/southern-route"
+    assert f'<strong class="address">{address}</strong>' in html
+    assert _qr(address) in html
+    _, html = get(public_client, "/present?step=999")
+    assert f'<strong class="address">{PUBLIC}/</strong>' in html
+    _, html = get(client, "/present/southern-route?step=999")
+    assert "localhost" not in html and 'class="qr-code"' not in html
+    assert "MAPAPP_PUBLIC_URL" in html
 
 
 def test_slides_tell_the_script_where_the_map_goes(client):
@@ -107,6 +184,43 @@ def test_slides_tell_the_script_where_the_map_goes(client):
     assert tags.find("a", class_="deck-button deck-leave", href="/")
     assert Html(get(client, "/present/dmz-route")[1]).find(
         "a", class_="deck-button deck-leave", href="/routes/dmz-route")
+
+
+def test_a_deck_of_chosen_routes_has_them_alone_in_the_order_asked(client):
+    for query in ("routes=dmz-route,southern-route", "routes=dmz-route&routes=southern-route",
+                  "routes=dmz-route,,southern-route,dmz-route"):
+        _, html = get(client, f"/present?{query}")
+        routes = [a["data-route"] for a in slides(html) if "slide-route" in a["class"]]
+        assert list(dict.fromkeys(routes)) == ["dmz-route", "southern-route"], query
+        assert "slide-context" not in html
+    _, html = get(client, "/present?routes=dmz-route&context=1")
+    assert "slide-context" in html
+    _, html = get(client, "/present?routes=dmz-route,nowhere", 404)
+    assert "There is no route called “nowhere”" in html
+    assert len(slides(get(client, "/present?routes=")[1])) == len(
+        deck.routes_deck(ATLAS, ATLAS.routes, ATLAS.context))
+
+
+def test_two_routes_compared_side_by_side(client):
+    _, html = get(client, "/present/compare/southern-route/northern-route")
+    compared = [a for a in slides(html) if "slide-compare" in a["class"]]
+    assert compared and all(a["data-routes"] == "southern-route northern-route" for a in compared)
+    text = Html(html).text
+    for title in ("What the journey is", "How long it takes", "What it risks",
+                  "Which countries help or return people"):
+        assert title in text
+    for stage in SOUTHERN.narrative.stages:
+        assert stage.duration in text and stage.dangers in text
+    china = ATLAS.country("CHN")
+    assert deck.first_sentence(china.policy) in text
+    for url in ("/present/compare/southern-route/southern-route",
+                "/present/compare/southern-route/nowhere", "/present/compare?routes=dmz-route"):
+        get(client, url, 404)
+    response = client.get("/present/compare?routes=dmz-route&routes=southern-route")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/present/compare/dmz-route/southern-route")
+    response = client.get("/present/compare?routes=dmz-route,southern-route&print=1")
+    assert response.headers["Location"].endswith("/print/compare/dmz-route/southern-route")
 
 
 def test_presentation_has_the_map_and_no_site_chrome(client):
@@ -121,25 +235,69 @@ def test_presentation_has_the_map_and_no_site_chrome(client):
 
 
 def test_unknown_routes_give_404_pages(client):
-    for url in ("/present/nowhere", "/print/nowhere", "/embed/nowhere"):
+    for url in ("/present/nowhere", "/print/nowhere", "/embed/nowhere", "/print/nowhere/teacher",
+                "/print/nowhere/worksheet", "/print/compare/nowhere/dmz-route"):
         _, html = get(client, url, 404)
         assert "There is no route called “nowhere”" in html
 
 
-def test_the_handout_has_the_map_the_stages_the_sources_and_a_qr_code(client):
-    _, html = get(client, "/print/southern-route")
-    positions = [html.index(stage.title) for stage in SOUTHERN.narrative.stages]
-    assert positions == sorted(positions), "stages in order"
-    for source in [*SOUTHERN.sources, *(s for st in SOUTHERN.narrative.stages for s in st.sources)]:
-        assert escape(source.title) in html and source.url in html
-    assert "Questions for discussion" in html and SOUTHERN.narrative.questions[0] in html
-    address = "http://localhost/routes/southern-route"
-    qr = segno.make(address, error="m", micro=False).svg_inline(
+def _qr(address: str) -> str:
+    return segno.make(address, error="m", micro=False).svg_inline(
         scale=1, omitsize=True, svgclass="qr-code", title=f"QR code: {address}")
-    assert qr in html, "the QR code encodes the route's address"
-    assert f'<span class="address">{address}</span>' in html
+
+
+def test_the_handout_has_the_map_a_stage_table_questions_to_answer_and_short_sources(
+        public_client):
+    _, html = get(public_client, "/print/southern-route")
     tags = Html(html)
     assert tags.find("svg", class_="print-map", role="img")
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, re.S)
+    assert len(rows) == len(SOUTHERN.narrative.stages)
+    for row, stage in zip(rows, SOUTHERN.narrative.stages, strict=True):
+        assert escape(stage.title) in row and escape(stage.duration) in row
+        assert escape(stage.dangers) in row
+    assert len(tags.find("div", class_="write-lines lines-4", **{"aria-hidden": "true"})) == len(
+        SOUTHERN.narrative.questions)
+    for reference in deck.source_references(SOUTHERN):
+        assert escape(reference) in html
+    for source in SOUTHERN.narrative.stages[0].sources:
+        assert source.url not in html, "the full list is behind the QR code"
+    address = f"{PUBLIC}/routes/southern-route"
+    assert _qr(address) in html and f'<span class="address">{address}</span>' in html
+    assert "about 20&nbsp;km across" in html  # style.CROSSING_RADIUS_M, not a fixed text
+
+
+def test_without_a_public_address_the_handout_says_so_instead_of_printing_this_computer(client):
+    _, html = get(client, "/print/southern-route")
+    assert 'class="qr-code"' not in html and "localhost" not in html
+    assert "screen-only setup-note" in html and "MAPAPP_PUBLIC_URL" in html
+
+
+def test_the_teachers_version_has_the_whole_story_every_source_and_the_note(client):
+    _, html = get(client, "/print/southern-route/teacher")
+    for stage in SOUTHERN.narrative.stages:
+        assert escape(stage.title) in html
+        for source in stage.sources:
+            assert escape(source.title) in html and source.url in html
+    assert 'href="/print/southern-route/worksheet"' in html
+
+
+def test_a_worksheet_asks_and_its_answer_key_answers_from_the_data(client):
+    _, html = get(client, "/print/southern-route/worksheet")
+    questions, key = html.split('class="answer-key"')
+    for stage in SOUTHERN.narrative.stages:
+        assert escape(stage.title) in questions
+        assert escape(stage.dangers) not in questions and escape(stage.dangers) in key
+    for code in dict.fromkeys(SOUTHERN.countries):
+        country = ATLAS.country(code)
+        assert escape(country.name) in questions
+        if country.policy:
+            assert escape(country.policy) not in questions and escape(country.policy) in key
+    _, html = get(client, "/print/compare/southern-route/dmz-route")
+    questions, key = html.split('class="answer-key"')
+    assert "Worksheet: comparing two routes" in questions
+    for route in (SOUTHERN, ATLAS.route("dmz-route")):
+        assert escape(route.title) in questions and escape(route.summary) in key
 
 
 def test_the_public_address_setting_decides_the_qr_code_and_the_embed_code():
@@ -151,10 +309,13 @@ def test_the_public_address_setting_decides_the_qr_code_and_the_embed_code():
     _, html = get(client, "/routes/southern-route")
     assert "src=&#34;https://example.org/escape/embed/southern-route&#34;" in html
 
-    app = create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL": ""})
+    app = create_app({"MAPAPP_DATA": str(SITE_DATA), "MAPAPP_PUBLIC_URL": ""})  # as exported
     client = app.test_client()
     assert 'class="qr-code"' not in get(client, "/print/southern-route")[1]
-    assert 'class="embed-code"' not in get(client, "/routes/southern-route")[1]
+    _, html = get(client, "/routes/southern-route")
+    assert re.search(r'<div class="embed-box" data-embed-page="/embed/southern-route"', html)
+    assert re.search(r'class="embed-code"[^>]*></textarea>', html), "written by the script"
+    assert "This copy of the map has no public address" in html
 
 
 def test_the_embed_code_on_a_route_page_is_a_lazy_titled_iframe(client):
