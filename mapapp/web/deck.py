@@ -39,8 +39,8 @@ HEADING_LINE = 1.15
 PARAGRAPH_GAP = 0.5
 ITEM_GAP = 0.35
 COLUMN_HEADING = 1.1  # a route's name over its column
-NOTE_PADDING = 1.0
-KEYS_HEIGHT = 2 * LINE * 1.2 + PARAGRAPH_GAP  # the keys: two lines with <kbd> boxes  # a content note's padding and border, above and below
+NOTE_PADDING = 1.0  # a content note's padding and border, above and below
+KEYS_HEIGHT = 2 * LINE * 1.2 + PARAGRAPH_GAP  # the keys: two lines with <kbd> boxes
 
 
 @dataclass(frozen=True)
