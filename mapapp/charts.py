@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from mapapp.contract import Source
 from mapapp.model import Figure
+from mapapp.statistics import SPANS
 
 CHART_INCHES = (6.0, 3.4)
 CHART_PIXELS = tuple(round(inches * 96) for inches in CHART_INCHES)  # CSS pixels, for <img>
@@ -56,10 +57,17 @@ def arrivals_rows(figures: tuple[Figure, ...]) -> tuple[YearRow, ...]:
                  for f in sorted(figures, key=lambda f: f.period) if f.series == "arrivals")
 
 
+def span_figures(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """Arrivals over several years (before 2001 the sources give only totals), oldest first:
+    rows of the arrivals table, not bars of the chart, which has one bar a year."""
+    return tuple(sorted((f for f in figures if f.series in SPANS), key=lambda f: f.period))
+
+
 def other_figures(figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
-    """Cumulative totals and estimates: figures that are not one year's arrivals."""
+    """Cumulative totals and estimates: figures that are not arrivals in a year or a span."""
     order = list(SERIES_LABELS)
-    return tuple(sorted((f for f in figures if f.series not in ("arrivals", "arrivals_women")),
+    arrivals = ("arrivals", "arrivals_women", *SPANS)
+    return tuple(sorted((f for f in figures if f.series not in arrivals),
                         key=lambda f: (order.index(f.series), f.period, f.line)))
 
 

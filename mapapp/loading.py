@@ -2,13 +2,14 @@
 everything starts.
 
 This is the only code that knows the data's file names (docs/data-format.md): the GeoJSON, the
-narratives beside it, the statistics, the context chapter, the glossary, the translations and
-the base map. Maintainers edit the data by hand, so every problem must name a line. The
-standard library's JSON parser is fast but forgets positions; here it parses first (and decides
-whether the file is JSON at all), and a member's offset is found only when a problem asks for
-its line, by scanning the enclosing objects and arrays with the same C decoder. A file with a
-duplicate key (where the last one is read) is instead walked whole at once, so that every
-occurrence is known. This module does I/O and JSON parsing only: no checks, no Flask, no folium.
+narratives beside it, the statistics, the context chapter, the glossary, further reading, the
+translations and the base map. Maintainers edit the data by hand, so every problem must name a
+line. The standard library's JSON parser is fast but forgets positions; here it parses first
+(and decides whether the file is JSON at all), and a member's offset is found only when a
+problem asks for its line, by scanning the enclosing objects and arrays with the same C
+decoder. A file with a duplicate key (where the last one is read) is instead walked whole at
+once, so that every occurrence is known. This module does I/O and JSON parsing only: no
+checks, no Flask, no folium.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ NARRATIVES = "narratives"  # one <route-id>.md per route
 STATISTICS = "statistics.csv"
 CONTEXT = "context.md"  # the context chapter
 GLOSSARY = "glossary.md"
+FURTHER_READING = "further-reading.md"  # for the about page
 TRANSLATIONS = {"ko": "translations/ko.po"}
 # The base map (built by scripts/build_basemap.py): countries, then the layers drawn over them.
 BASEMAP = "basemap"
@@ -154,9 +156,9 @@ class _Members:
 class Dataset:
     """Everything the validator and the model read: the GeoJSON and the files beside it.
 
-    Files that are optional (statistics, context, glossary, translations, base map layers other
-    than the countries) are present only when they exist; an unreadable one is kept as its
-    DataError, for the validator to report beside every other problem."""
+    Files that are optional (statistics, context, glossary, further reading, translations, base
+    map layers other than the countries) are present only when they exist; an unreadable one is
+    kept as its DataError, for the validator to report beside every other problem."""
 
     geojson: JsonDocument
     narratives_dir: Path
@@ -165,6 +167,7 @@ class Dataset:
     basemap: dict[str, Path]  # layer -> file; always "countries"
     context: TextFile | DataError | None = None
     glossary: TextFile | DataError | None = None
+    further_reading: TextFile | DataError | None = None
     translations: dict[str, TextFile | DataError] = field(default_factory=dict)
 
     @property
@@ -180,6 +183,7 @@ class Dataset:
             self.narratives.items())]
         texts += [(name, source) for name, source in (
             (STATISTICS, self.statistics), (CONTEXT, self.context), (GLOSSARY, self.glossary),
+            (FURTHER_READING, self.further_reading),
             *sorted(self.translations.items()))]
         for name, source in texts:
             if isinstance(source, TextFile):
@@ -228,6 +232,7 @@ def input_files(data_path: Path | str) -> list[Path]:
     data_path = Path(data_path)
     folder = data_path.parent
     return [data_path, folder / STATISTICS, folder / CONTEXT, folder / GLOSSARY,
+            folder / FURTHER_READING,
             *(folder / name for name in TRANSLATIONS.values()),
             *_basemap_candidates(data_path).values(), *_narrative_files(folder / NARRATIVES)]
 
@@ -379,6 +384,7 @@ def load_dataset(data_path: Path | str | None = None) -> Dataset:
         geojson=document, narratives_dir=folder / NARRATIVES, narratives=narratives,
         statistics=_read_if_there(folder / STATISTICS), basemap=basemap_files(path),
         context=_read_if_there(folder / CONTEXT), glossary=_read_if_there(folder / GLOSSARY),
+        further_reading=_read_if_there(folder / FURTHER_READING),
         translations={language: source for language, name in TRANSLATIONS.items()
                       if (source := _read_if_there(folder / name)) is not None})
 

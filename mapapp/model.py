@@ -21,13 +21,13 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.basemap import REBUILD_HINT, BasemapError, layer_features, load_basemap
 from mapapp.contract import Source, in_period, this_year
 from mapapp.loading import LoadError, load_dataset
-from mapapp.narrative import Chapter, Glossary, Narrative, Place, Section, Stage, Term
+from mapapp.narrative import Chapter, Glossary, Narrative, Page, Place, Section, Stage, Term
 from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
 from mapapp.validation import Problem, check
 
 __all__ = ["Atlas", "AtlasError", "Barrier", "Chapter", "Country", "Crossing", "DmzFeature",
-           "Event", "Figure", "Glossary", "Label", "Leg", "Place", "River", "Route",
+           "Event", "Figure", "Glossary", "Label", "Leg", "Page", "Place", "River", "Route",
            "Section", "Stage", "Term", "Town", "load_atlas"]
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
@@ -213,6 +213,7 @@ class Atlas:
     labels: tuple[Label, ...]
     context: Chapter | None  # why people leave, and why most cannot (None: no data/context.md)
     glossary: Glossary | None
+    further_reading: Page | None  # organisations, articles, reports and books, for /about
     barriers: tuple[Barrier, ...] = ()
     events: tuple[Event, ...] = ()  # by date: year, then month (a year's undated ones first)
 
@@ -318,6 +319,7 @@ def build(parsed: Parsed) -> Atlas:
         labels=_base_layer(dataset.basemap.get("labels"), _label),
         context=parsed.context,
         glossary=parsed.glossary,
+        further_reading=parsed.further_reading,
         barriers=tuple(_barrier(feature) for feature in layers.get("barrier", ())),
         events=tuple(sorted((_event(feature) for feature in layers.get("event", ())),
                             key=lambda event: (event.year, event.month or 0))),

@@ -1,8 +1,9 @@
-"""The data's Markdown documents: route narratives, the context chapter and the glossary.
+"""The data's Markdown documents: route narratives, the context chapter, the glossary, and the
+further-reading page (plain Markdown with a title, `parse_page`).
 
-All three have the same shape (docs/data-format.md): a small YAML header between `---` lines,
-an introduction, then `##` sections, each ending with its sources. A narrative's sections are
-stages (with place, duration and dangers lines), the context chapter's are themes, the
+The first three have the same shape (docs/data-format.md): a small YAML header between `---`
+lines, an introduction, then `##` sections, each ending with its sources. A narrative's sections
+are stages (with place, duration and dangers lines), the context chapter's are themes, the
 glossary's are entries (headed by the term's id, with a `term:` line). `parse_narrative`,
 `parse_context` and `parse_glossary` read them with one parser and record every fault with its
 line, for the validator and the model; they also collect the `glossary:` links of the prose,
@@ -27,12 +28,14 @@ REQUIRED_STAGE_KEYS = ("place", "duration", "dangers")
 HEADER_KEYS = ("content_note", "questions", "teacher_note")
 CONTEXT_HEADER_KEYS = ("title", "content_note", "questions")
 GLOSSARY_HEADER_KEYS = ("title",)
+PAGE_HEADER_KEYS = ("title",)
 _TEXT_KEYS = ("title", "content_note", "teacher_note")
 FORMAT_DOC = "see docs/data-format.md, section narratives"
 
 _KEY_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
 # `[MDL](glossary:mdl)`: a link to a glossary entry, by its id (resolved by the validator).
 GLOSSARY_LINK = re.compile(r"\]\(\s*<?glossary:([^)\s>]*)")
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?(https?://[^)\s>]+)")
 # `- [Title](https://original), Publisher, Year`, and `, via https://copy` where it was read in one.
 _SOURCE_LINE = re.compile(
     r"^[-*]\s+\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\),\s*(?P<publisher>.+?),\s*(?P<year>\d{4})"
@@ -142,6 +145,15 @@ class Glossary:
 
 
 @dataclass(frozen=True)
+class Page:
+    """A page of plain Markdown with a title in its header: further reading and help."""
+
+    path: Path
+    title: str
+    body: str  # Markdown
+
+
+@dataclass(frozen=True)
 class _Sections:
     """How one kind of document writes its `##` sections."""
 
@@ -230,22 +242,30 @@ def parse_glossary(text: str, path: Path) -> tuple[Glossary, list[Issue]]:
     return glossary, issues
 
 
+def parse_page(text: str, path: Path) -> tuple[Page, list[Issue]]:
+    """Read a page of plain Markdown with a title (further reading): every link it gives is the
+    original publication, never a copy on a mirror host."""
+    issues: list[Issue] = []
+    lines = _lines(text)
+    header, body_start = _head(lines, issues, PAGE_HEADER_KEYS, ("title",))
+    for offset, line in enumerate(lines[body_start:]):
+        for url in _MARKDOWN_LINK.findall(line):
+            if mirror := contract.mirror_host(url):
+                issues.append(Issue(body_start + offset + 1, f"the link {url!r} is a copy on "
+                                    f"{mirror} ({contract.MIRROR_HOSTS[mirror]}), not the "
+                                    "original publication",
+                                    "link the original publication instead (see "
+                                    "docs/data-format.md, sources)"))
+    body = "\n".join(lines[body_start:]).strip()
+    return Page(path, header.get("title", ""), body), issues
+
+
 def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
            required: tuple[str, ...], kind: _Sections, no_sections: str) -> _Parts:
     """The header, introduction and `##` sections of a document, read the same way for every
     kind; a section is (line, title, its key lines, prose, sources)."""
-    # Line breaks as editors count them (\r\n, \r, \n); str.splitlines() also breaks at form
-    # feeds, U+2028...
-    lines = text.removesuffix("\n").removesuffix("\r").replace("\r\n", "\n").replace(
-        "\r", "\n").split("\n")
-    known = len(issues)
-    header, body_start = _header(lines, issues, header_keys)
-    for key in required if len(issues) == known or header else ():  # else: the header's fault
-        if not header.get(key):
-            issues.append(Issue(1, f'the header has no "{key}:" line',
-                                f"add `{key}: …` between the `---` lines at the top" if body_start
-                                else f"start the file with a header: a `---` line, `{key}: …` "
-                                     "and another `---` line"))
+    lines = _lines(text)
+    header, body_start = _head(lines, issues, header_keys, required)
     headings = [i for i in range(body_start, len(lines)) if lines[i].startswith("## ")]
     intro_end = headings[0] if headings else len(lines)
     links = _links(body_start + 1, lines[body_start:intro_end])
@@ -259,6 +279,27 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
                             f"{kind.missing_hint} ({kind.doc})"))
     intro = "\n".join(line for line in lines[body_start:intro_end] if not line.startswith("# "))
     return _Parts(header, intro.strip(), sections, links)
+
+
+def _lines(text: str) -> list[str]:
+    # Line breaks as editors count them (\r\n, \r, \n); str.splitlines() also breaks at form
+    # feeds, U+2028...
+    return text.removesuffix("\n").removesuffix("\r").replace("\r\n", "\n").replace(
+        "\r", "\n").split("\n")
+
+
+def _head(lines: list[str], issues: list[Issue], keys: tuple[str, ...],
+          required: tuple[str, ...]) -> tuple[dict, int]:
+    """The header (see _header), each of the `required` keys in it or a fault."""
+    known = len(issues)
+    header, body_start = _header(lines, issues, keys)
+    for key in required if len(issues) == known or header else ():  # else: the header's fault
+        if not header.get(key):
+            issues.append(Issue(1, f'the header has no "{key}:" line',
+                                f"add `{key}: …` between the `---` lines at the top" if body_start
+                                else f"start the file with a header: a `---` line, `{key}: …` "
+                                     "and another `---` line"))
+    return header, body_start
 
 
 def _links(first_line: int, lines: list[str]) -> list[GlossaryLink]:

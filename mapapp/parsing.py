@@ -24,9 +24,11 @@ from mapapp.narrative import (
     Chapter,
     Glossary,
     Narrative,
+    Page,
     parse_context,
     parse_glossary,
     parse_narrative,
+    parse_page,
 )
 from mapapp.statistics import Figure, parse_statistics
 
@@ -78,6 +80,7 @@ class Parsed:
     issues: tuple[FileIssue, ...]  # in file order, then line order
     context: Chapter | None = None  # the context chapter, when its file is there and readable
     glossary: Glossary | None = None
+    further_reading: Page | None = None
 
     @property
     def document(self) -> JsonDocument:
@@ -106,7 +109,8 @@ def _parse(dataset: Dataset) -> Parsed:
         issues += (FileIssue(dataset.statistics.path, issue) for issue in found)
     documents = {}
     for name, source, parser in (("context", dataset.context, parse_context),
-                                 ("glossary", dataset.glossary, parse_glossary)):
+                                 ("glossary", dataset.glossary, parse_glossary),
+                                 ("further_reading", dataset.further_reading, parse_page)):
         if source is not None and not isinstance(source, DataError):
             documents[name], found = parser(source.text, source.path)
             issues += (FileIssue(source.path, issue) for issue in found)

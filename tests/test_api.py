@@ -99,3 +99,43 @@ def test_api_geometries_are_oriented_as_rfc7946_asks():
                                 [[(0.2, 0.2), (0.4, 0.2), (0.4, 0.4), (0.2, 0.4)]])
     rings = rfc7946_geometry(clockwise)["coordinates"]
     assert shapely.LinearRing(rings[0]).is_ccw and not shapely.LinearRing(rings[1]).is_ccw
+
+
+# -- the context chapter and the glossary --------------------------------------------------------
+def test_the_context_chapter_as_json_with_its_markdown_and_sources(client, site_atlas):
+    response, text = get(client, "/api/context.json")
+    assert response.mimetype == "application/json"
+    chapter = json.loads(text)
+    assert chapter["title"] == site_atlas.context.title
+    assert chapter["url"] == "/#context"
+    assert chapter["questions"] == ["Most North Koreans never try to leave. Why?"]
+    assert [s["title"] for s in chapter["sections"]] == [
+        "The famine of the 1990s", "Why most never try"]
+    assert "[brokers](glossary:broker)" in chapter["sections"][1]["body"], "Markdown as written"
+    [source] = chapter["sections"][1]["sources"]
+    assert source["url"] == "https://undocs.org/A/HRC/25/63"
+    assert source["via"] == "http://www.globalr2p.org/resources/760"
+    assert "via" not in chapter["sections"][0]["sources"][0], "only where a copy was read"
+
+
+def test_the_glossary_as_json(client, site_atlas):
+    terms = json.loads(get(client, "/api/glossary.json")[1])
+    assert [t["id"] for t in terms] == ["broker", "forced-return", "mdl"]
+    mdl = terms[2]
+    assert mdl["term"] == "Military Demarcation Line (MDL)"
+    assert mdl["url"] == "/glossary#mdl"
+    assert mdl["definition"] == ("The line agreed in the 1953 armistice that divides the two "
+                                 "Koreas on land.")
+    assert mdl["sources"][0]["url"].startswith("https://")
+
+
+def test_without_the_files_the_chapter_is_not_found_and_the_glossary_empty(site_copy):
+    (site_copy.parent / "context.md").unlink()
+    (site_copy.parent / "glossary.md").unlink()
+    for name in ("southern-route", "dmz-route"):  # their stories link to the glossary
+        story = site_copy.parent / "narratives" / f"{name}.md"
+        story.write_text(story.read_text(encoding="utf-8").replace(
+            "(glossary:", "(https://example.org/"), encoding="utf-8")
+    client = create_app({"MAPAPP_DATA": str(site_copy)}).test_client()
+    get(client, "/api/context.json", 404)
+    assert json.loads(get(client, "/api/glossary.json")[1]) == []

@@ -234,3 +234,116 @@ def test_the_map_is_built_once_and_pages_are_cached(fresh_app, monkeypatch):
         get(client, url)
     assert get(client, "/")[1] == first
     assert len(calls) == 1
+
+
+# -- the context chapter, the glossary, sources read in a copy, further reading ---------------------
+def test_the_map_page_gives_the_context_chapter_before_the_routes(client, site_atlas):
+    _, html = get(client, "/")
+    chapter = site_atlas.context
+    link = html.index('<a href="/#context">')
+    assert link < html.index('class="route-list"'), "the link to it comes before the list"
+    section = html[html.index('<section class="context-chapter" id="context"'):]
+    section = section[:section.index("</article>")]
+    welcome = html[html.index('id="story-welcome"'):html.index('id="story-southern-route"')]
+    assert section in welcome, "the chapter is what the story panel shows before a route"
+    assert chapter.title in section and chapter.content_note in section
+    for part in chapter.sections:
+        assert f">{part.title}</h4>" in section
+        for source in part.sources:
+            assert f'<a href="{source.url}" rel="noopener noreferrer"><cite>' in section
+    assert "Most North Koreans never try to leave. Why?" in section, "its questions"
+    assert [tag for tag, _ in Html(section).tags if tag in ("h3", "h4", "h5")][:3] == [
+        "h3", "h4", "h5"], "under the welcome panel's h2"
+
+
+def test_a_route_page_keeps_its_story_in_front_with_a_link_back_to_the_chapter(client):
+    _, html = get(client, "/routes/southern-route")
+    tags = Html(html)
+    assert "hidden" in tags.find("article", id="story-welcome")[0]
+    assert "hidden" not in tags.find("article", id="story-southern-route")[0]
+    assert tags.find("a", href="/#context"), "a link back to the context chapter"
+
+
+def test_without_a_context_chapter_the_map_page_has_neither_chapter_nor_link(site_copy):
+    (site_copy.parent / "context.md").unlink()
+    _, html = get(create_app({"MAPAPP_DATA": str(site_copy)}).test_client(), "/")
+    assert 'id="context"' not in html and "#context" not in html
+
+
+def test_the_glossary_page_explains_every_term_under_its_id_with_sources(client, site_atlas):
+    _, html = get(client, "/glossary")
+    assert "<h1>Glossary</h1>" in html
+    terms = site_atlas.glossary.terms
+    index = html[html.index('class="toc glossary-index"'):]
+    index = index[:index.index("</nav>")]
+    assert [a["href"] for a in Html(index).find("a")] == [f"#{term.id}" for term in terms]
+    for term in terms:
+        entry = html[html.index(f'<section class="glossary-entry" id="{term.id}">'):]
+        entry = entry[:entry.index("</section>")]
+        assert f"<h2>{term.term}</h2>" in entry
+        assert all(source.url in entry for source in term.sources)
+    assert "read at" in html and 'href="http://www.globalr2p.org/resources/760"' in html
+
+
+def test_every_page_with_a_footer_links_the_glossary_and_the_map_page_too(client):
+    for url in ("/", "/routes/dmz-route", "/statistics", "/about", "/glossary",
+                "/routes/no-such-route"):
+        response = client.get(url)
+        assert Html(response.get_data(as_text=True)).find("a", href="/glossary"), url
+
+
+def test_glossary_links_in_stories_go_to_the_entry_with_its_short_definition(client):
+    _, html = get(client, "/routes/dmz-route")
+    [link] = [a for a in Html(html).find("a") if a.get("class") == "glossary-link"
+              and a["href"] == "/glossary#mdl"]
+    assert link["title"] == ("The line agreed in the 1953 armistice that divides the two Koreas "
+                             "on land.")
+    assert "glossary:" not in html
+    links = [a for a in Html(get(client, "/")[1]).find("a") if a.get("class") == "glossary-link"]
+    assert {a["href"] for a in links} >= {"/glossary#broker", "/glossary#forced-return"}
+
+
+def test_a_source_read_in_a_copy_names_where_it_was_read(client):
+    _, html = get(client, "/")
+    item = html[html.index("commission of inquiry"):]
+    item = item[:item.index("</li>")]
+    assert '(read at <a href="http://www.globalr2p.org/resources/760" rel="noopener ' \
+           'noreferrer">globalr2p.org</a>)' in " ".join(item.split())
+    assert "https://undocs.org/A/HRC/25/63" in html[html.index("commission of inquiry") - 200:]
+
+
+def test_the_about_page_gives_further_reading_and_help(client, site_atlas):
+    _, html = get(client, "/about")
+    tags = Html(html)
+    assert tags.find("a", href="#further-reading")
+    section = html[html.index('<section id="further-reading"'):]
+    section = section[:section.index("</section>")]
+    assert '<h2 id="further-reading-heading">Further reading and help</h2>' in section
+    assert "<h3>Organisations</h3>" in section and "<h3>Reports</h3>" in section
+    assert 'href="https://www.libertyinnorthkorea.org/"' in section
+    for source in site_atlas.context.sections[0].sources + site_atlas.glossary.terms[0].sources:
+        assert source.url in html, "the sources list has the chapter's and glossary's too"
+
+
+def test_the_teachers_note_is_in_the_teacher_section_only(site_copy):
+    story = site_copy.parent / "narratives" / "northern-route.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "---\n", "---\nteacher_note: Read the content note first.\n", 1), encoding="utf-8")
+    client = create_app({"MAPAPP_DATA": str(site_copy)}).test_client()
+    _, html = get(client, "/routes/northern-route")
+    assert html.count("Read the content note first.") == 1
+    teach = html[html.index('id="story-northern-route-teach"'):]
+    assert "Read the content note first." in teach[:teach.index("</section>")]
+    assert "Read the content note first." not in get(client, "/api/routes.json")[1]
+
+
+def test_statistics_give_early_totals_as_spans_and_a_bound_as_a_bound(client):
+    _, html = get(client, "/statistics")
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+    assert "1990–1994 86 in 5 years together – 2011-07" in cells
+    arrivals = html[:html.index('id="totals"')]
+    assert arrivals.index("1990–1994") < arrivals.index(">2001<"), "oldest first"
+    assert any(cell.startswith("North Koreans hiding in China (estimate) 2006 up to 100,000 ")
+               for cell in cells)
+    assert "only totals over several years" in html

@@ -47,7 +47,7 @@ def words(text: str) -> str:
 
 
 # Pages built from the data.
-PAGES = ["/", f"/routes/{ROUTE}", "/routes/dmz-route", "/statistics", "/about",
+PAGES = ["/", f"/routes/{ROUTE}", "/routes/dmz-route", "/statistics", "/about", "/glossary",
          "/routes/no-such-route", "/present", f"/present/{ROUTE}", f"/print/{ROUTE}",
          f"/embed/{ROUTE}"]
 

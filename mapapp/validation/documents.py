@@ -18,7 +18,7 @@ def check(inspection: Inspection) -> None:
     if isinstance(dataset.statistics, DataError):
         unreadable.append((dataset.statistics, "save the statistics as UTF-8 CSV"))
     unreadable += [(source, "save it as UTF-8 Markdown text")
-                   for source in (dataset.context, dataset.glossary)
+                   for source in (dataset.context, dataset.glossary, dataset.further_reading)
                    if isinstance(source, DataError)]
     for error, hint in unreadable:
         inspection.report("schema", error.message, hint, path=error.path, line=error.line or 1)

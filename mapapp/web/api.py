@@ -17,6 +17,7 @@ from shapely.geometry import mapping
 
 from mapapp import paths
 from mapapp.contract import Source
+from mapapp.markup import first_sentence
 from mapapp.model import Atlas, Place, Route
 from mapapp.web.caching import REVALIDATE, Payload, respond
 from mapapp.web.rendering import SiteBlueprint, uncached
@@ -28,8 +29,9 @@ GEOJSON = "application/geo+json"
 
 
 def _sources(sources: Iterable[Source]) -> list[dict]:
-    return [{"title": s.title, "publisher": s.publisher, "year": s.year, "url": s.url}
-            for s in sources]
+    """Sources as the API gives them: `via` (where a copy was read) only when there is one."""
+    return [{"title": s.title, "publisher": s.publisher, "year": s.year, "url": s.url,
+             **({"via": s.via} if s.via else {})} for s in sources]
 
 
 def rfc7946_geometry(shape) -> dict:
@@ -107,6 +109,41 @@ def routes() -> Response:
                       for route in state.atlas.routes])
 
     return respond(state.cached("api.routes", lambda: Payload.of(build(), "application/json")),
+                   REVALIDATE)
+
+
+@bp.page("/api/context.json")
+def context() -> Response:
+    """The context chapter: why people leave, and why most cannot (Markdown texts)."""
+    state = current_state()
+    chapter = state.atlas.context
+    if chapter is None:
+        abort(404, "The data has no context chapter.")
+
+    def build() -> bytes:
+        return _json({"title": chapter.title, "content_note": chapter.content_note,
+                      "questions": list(chapter.questions), "intro": chapter.intro,
+                      "url": url_for("pages.index", _anchor="context"),
+                      "sections": [{"title": section.title, "body": section.body,
+                                    "sources": _sources(section.sources)}
+                                   for section in chapter.sections]})
+
+    return respond(state.cached("api.context", lambda: Payload.of(build(), "application/json")),
+                   REVALIDATE)
+
+
+@bp.page("/api/glossary.json")
+def glossary() -> Response:
+    """Every glossary entry: its id, the term, its short definition and explanation."""
+    state = current_state()
+
+    def build() -> bytes:
+        terms = state.atlas.glossary.terms if state.atlas.glossary else ()
+        return _json([{"id": term.id, "term": term.term, "definition": first_sentence(term.body),
+                       "body": term.body, "url": url_for("pages.glossary", _anchor=term.id),
+                       "sources": _sources(term.sources)} for term in terms])
+
+    return respond(state.cached("api.glossary", lambda: Payload.of(build(), "application/json")),
                    REVALIDATE)
 
 

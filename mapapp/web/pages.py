@@ -95,7 +95,8 @@ def statistics() -> Response:
         arrivals = charts.arrivals_rows(figures)
         image = chart(state)
         return render_template(
-            "statistics.html", arrivals=arrivals, others=charts.other_figures(figures),
+            "statistics.html", arrivals=arrivals, spans=charts.span_figures(figures),
+            others=charts.other_figures(figures),
             sources=charts.sources(figures), labels=charts.SERIES_LABELS,
             chart_url=site_url("pages.chart_file", digest=image.digest) if image else None,
             chart_size=charts.CHART_PIXELS,
@@ -109,8 +110,15 @@ def statistics() -> Response:
 def about() -> Response:
     return cached_page(lambda state: render_template(
         "about.html", sources=all_sources(state.atlas),
+        further_reading=state.atlas.further_reading,
         crossing_radius_km=style.CROSSING_RADIUS_M // 1000,
         max_zoom=mapbuilder.MAX_ZOOM))
+
+
+@bp.page("/glossary")
+def glossary() -> Response:
+    return cached_page(lambda state: render_template("glossary.html",
+                                                     glossary=state.atlas.glossary))
 
 
 def all_sources(atlas: Atlas) -> list:
@@ -122,6 +130,9 @@ def all_sources(atlas: Atlas) -> list:
                   atlas.events):
         cited += [source for item in group for source in item.sources]
     cited += [figure.source for figure in atlas.figures]
+    sections = atlas.context.sections if atlas.context else ()
+    terms = atlas.glossary.terms if atlas.glossary else ()
+    cited += [source for part in (*sections, *terms) for source in part.sources]
     return sorted(set(cited), key=lambda s: (s.publisher.casefold(), s.title.casefold(), s.year))
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, request, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from mapapp import charts, mapbuilder, style
 from mapapp.contract import url_problem
-from mapapp.markup import markdown_html
+from mapapp.markup import first_sentence, markdown_html
 from mapapp.model import Route
 from mapapp.web.caching import FOREVER, REVALIDATE, Payload, respond
 from mapapp.web.security import echo
@@ -141,6 +143,31 @@ def _http_url(url: str) -> str | None:
     return url if isinstance(url, str) and url_problem(url) is None else None
 
 
+def _markdown(text: str, demote: int = 0) -> Markup:
+    """Markdown from the data as safe HTML, its glossary links pointing at /glossary."""
+    return markdown_html(text, _glossary_entry, demote)
+
+
+def _glossary_entry(term_id: str) -> tuple[str, str] | None:
+    """The address of a glossary entry from this page, and its short definition."""
+    glossary = current_state().atlas.glossary
+    term = glossary.term(term_id) if glossary else None
+    if term is None:
+        return None
+    return f"{site_url('pages.glossary')}#{term.id}", _definition(term.body)
+
+
+@lru_cache(maxsize=256)
+def _definition(body: str) -> str:
+    return first_sentence(body)
+
+
+def _host(url: str) -> str:
+    """The site an address is on, as readers name it: `www.globalr2p.org` → `globalr2p.org`."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
 def _country_name(iso3: str) -> str:
     country = current_state().atlas.country(iso3)
     return country.name if country else iso3
@@ -160,7 +187,7 @@ def _site_context() -> dict:
 def init_app(app: Flask) -> None:
     """Filters and globals every template may use; data reaches HTML only escaped, or through
     `markdown` (the sanitiser)."""
-    app.jinja_env.filters.update(markdown=markdown_html, http_url=_http_url,
+    app.jinja_env.filters.update(markdown=_markdown, http_url=_http_url, host=_host,
                                  page_relative=page_relative, country_name=_country_name,
                                  period=_period)
     app.jinja_env.globals.update(style.TEMPLATE_GLOBALS)

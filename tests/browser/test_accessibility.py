@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 ROUTE = route_ids()[0]
 AXE = Axe()
-PAGES = ["/", f"/routes/{ROUTE}", "/statistics", "/about", "/nowhere",
+PAGES = ["/", f"/routes/{ROUTE}", "/statistics", "/about", "/glossary", "/nowhere",
          "/present", f"/present/{ROUTE}", f"/print/{ROUTE}", f"/embed/{ROUTE}"]
 pytestmark = pytest.mark.usefixtures("guard")
 

@@ -146,8 +146,8 @@ def test_narratives_run_nothing_and_read_as_text_stage_by_stage(hostile_page: Pa
         assert hrefs and all(href.startswith(("http://", "https://")) for href in hrefs)
 
 
-@pytest.mark.parametrize("path", ["/statistics", "/about", "/routes/%3Cimg%20src%3Dx%20onerror"
-                                  "%3Dwindow.__pwned%3D1%3E"])
+@pytest.mark.parametrize("path", ["/statistics", "/about", "/glossary",
+                                  "/routes/%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E"])
 def test_other_pages_run_nothing(hostile_page: Page, hostile_atlas, path):
     page = hostile_page
     page.goto(path)
@@ -155,6 +155,11 @@ def test_other_pages_run_nothing(hostile_page: Page, hostile_atlas, path):
     expect(page.locator("main")).to_be_visible()
     if path.startswith("/routes/"):
         expect(page.locator("main .lede")).to_contain_text("<img src=x onerror=window.__pwned=1>")
+    elif path == "/glossary":
+        [term] = hostile_atlas.glossary.terms
+        expect(page.locator(f"#{term.id} h2")).to_have_text(term.term)
+        page.locator(".glossary-index a").focus()
+        page.keyboard.press("Enter")
     else:
         expect(page.locator("main")).to_contain_text(hostile_atlas.figures[0].source.title)
 
