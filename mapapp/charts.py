@@ -9,6 +9,7 @@ what screen readers and people who want exact numbers read.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -23,6 +24,7 @@ from mapapp.statistics import SPANS
 CHART_INCHES = (6.0, 3.4)
 CHART_PIXELS = tuple(round(inches * 96) for inches in CHART_INCHES)  # CSS pixels, for <img>
 BAR, LATEST, INK, GRID = "#0072B2", "#D55E00", "#3a3530", "#e3dfd8"
+MARK_HEADROOM = 1.45  # the chart's height over the highest bar, when events are marked
 SERIES_LABELS = {
     "arrivals": "Arrivals in South Korea",
     "arrivals_women": "Women among them",
@@ -84,8 +86,10 @@ def describe_arrivals(rows: tuple[YearRow, ...]) -> str:
             f"{peak.arrivals.value:,} in {peak.year}, {last.arrivals.value:,} in {last.year}.")
 
 
-def arrivals_svg(figures: tuple[Figure, ...]) -> str | None:
-    """The arrivals chart as SVG text, or None when there are no arrivals figures."""
+def arrivals_svg(figures: tuple[Figure, ...], marks: Sequence[tuple[int, str]] = ()) -> str | None:
+    """The arrivals chart as SVG text, or None when there are no arrivals figures. `marks` are
+    the events that explain its changes, as (year, label): each a dashed line at its year with
+    its label as text beside it (the page lists the same events in words)."""
     rows = arrivals_rows(figures)
     if not rows:
         return None
@@ -106,12 +110,24 @@ def arrivals_svg(figures: tuple[Figure, ...]) -> str | None:
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.tick_params(axis="y", length=0)
+        shown = [(year, label) for year, label in marks if years[0] <= year <= years[-1]]
+        if shown:  # room above the bars for the labels
+            ax.set_ylim(0, max(values) * MARK_HEADROOM)
+        for number, (year, label) in enumerate(shown, start=1):
+            _mark(ax, year, label, max(values) * MARK_HEADROOM, f"mark-{number}-{year}")
         ax.annotate(f"{values[-1]:,}", (years[-1], values[-1]), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", color=LATEST)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
     return _with_title(buffer.getvalue(), SERIES_LABELS["arrivals"] + " by year",
                        describe_arrivals(rows))
+
+
+def _mark(ax, year: int, label: str, top: float, gid: str) -> None:
+    ax.axvline(year, color=INK, linewidth=0.9, linestyle=(0, (3, 3)), gid=gid)
+    ax.text(year - 0.3, top, label, rotation=90, ha="right", va="top", fontsize=8, color=INK,
+            parse_math=False, gid=f"{gid}-label", bbox={"boxstyle": "square,pad=0.15", "facecolor": "white",
+                                      "edgecolor": "none", "alpha": 0.85})
 
 
 def _with_title(svg: str, title: str, description: str) -> str:

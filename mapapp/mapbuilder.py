@@ -3,16 +3,24 @@
 Offline and generalised by construction: no tiles (the base map is the shipped country shapes
 over a CSS sea colour), Leaflet from our own server, crossings drawn as areas several kilometres
 wide, and zoom capped at 8 because the data is at town level at best. Every text folium places
-in the page goes through `_text`, because Leaflet inserts tooltip text as HTML.
+in the page goes through `_text`, because Leaflet inserts tooltip and label text as HTML.
 
-Nothing here knows about Flask: the web layer passes the asset URLs and embeds the returned parts
-(the script as a served file, the configuration as JSON that static/js/app.js reads to find each
-route's layer, bounds and stage places).
+Drawn for speed: the base layers (countries, rivers) go on one canvas, as a few paths in a
+picture, and only the layers a reader points at or reaches by keyboard (routes, crossings, the
+DMZ, barriers; the stage markers static/js/mapview.js adds) are SVG elements. Below
+`DETAIL_ZOOM` the countries are drawn from a coarse copy, simplified once here with shared
+borders kept shared; the shapes as shipped are a second script (`MapParts.detail_script`) that
+mapview.js loads when the reader zooms in, or once the page is idle.
+
+Nothing here knows about Flask: the web layer passes the asset URLs and serves the returned parts
+(the scripts as files of their own, the configuration as JSON that static/js/mapview.js reads to
+find each layer, each route's bounds, period and stages, and the names to show by zoom).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -21,7 +29,9 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import shapely
-from branca.element import CssLink, JavascriptLink
+from branca.element import CssLink, JavascriptLink, MacroElement
+from flask_babel import gettext
+from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -31,6 +41,7 @@ from mapapp.region import METRES_PER_DEGREE
 
 MAP_ID = "routes"  # folium names the element and the JS variable "map_routes"
 MIN_ZOOM, MAX_ZOOM, STAGE_ZOOM = 3, 8, 6
+LANGUAGES = ("en", "ko")  # the names the base map carries
 
 
 @dataclass(frozen=True)
@@ -39,37 +50,48 @@ class MapParts:
 
     element_id: str  # the <div> folium's script draws into
     script: str  # folium's script, served as a file of its own (no inline script, strict CSP)
+    detail_script: str  # the countries in full detail, loaded by mapview.js when needed
     js_urls: tuple[str, ...]
     css_urls: tuple[str, ...]
-    config: dict  # for static/js/app.js: map and layer variable names, bounds, stage places
+    config: dict  # for static/js/mapview.js: layer variable names, bounds, stages, labels
 
 
-def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str) -> MapParts:
-    """Build the map once; the caller caches the result for this atlas version."""
-    m, layers = folium_map(atlas, leaflet_js, leaflet_css)
+def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str, lang: str = "en") -> MapParts:
+    """Build the map once, with its names in `lang`; the caller caches the result for this atlas
+    version (and language)."""
+    m, layers = folium_map(atlas, leaflet_js, leaflet_css, lang)
     root = m.get_root()
     root.render()
     links = root.header._children.values()
     return MapParts(
         element_id=m.get_name(),
         script=root.script.render(),
+        detail_script=_detail_script(layers["detail"], atlas),
         js_urls=tuple(link.url for link in links if isinstance(link, JavascriptLink)),
         css_urls=tuple(link.url for link in links if isinstance(link, CssLink)),
         config={
             "map": m.get_name(),
             "overview": _overview_bounds(atlas),
             "stageZoom": STAGE_ZOOM,
+            "countries": {"layer": layers["countries"], "detail": layers["detail"],
+                          "detailZoom": DETAIL_ZOOM},
+            "rivers": layers["rivers"],
+            "labels": layers["labels"],
+            "barriers": layers.get("barriers"),  # None when the data has none
             "routes": {route.id: {"layer": layers[route.id],
                                   "bounds": _latlng_bounds(route.bounds),
-                                  "stages": [_stage_view(atlas, stage.place)
-                                             for stage in route.narrative.stages]}
+                                  "period": list(route.period),
+                                  "stages": _stages(atlas, route, layers["towns"])}
                        for route in atlas.routes},
         },
     )
 
 
-def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str) -> tuple[folium.Map, dict]:
-    """The folium map itself, and the JS name of each route's layer by route id.
+def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str,
+               lang: str = "en") -> tuple[folium.Map, dict]:
+    """The folium map itself, and the JS names of its layers: each route's by route id, and
+    "countries", "detail", "rivers", "labels" (and "barriers" when there are any); also
+    "towns", the row of each town and region among the labels by its English name.
 
     It has no first view: the page's script sets it (static/js/mapview.js), so that every layer
     is drawn once, where the page opens, instead of at folium's view first and again there.
@@ -88,16 +110,24 @@ def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str) -> tuple[folium.
     m.default_css = [("leaflet_css", leaflet_css)]
 
     # Drawn in this order, so that route lines lie on top and stay clickable everywhere.
-    _countries(atlas).add_to(m)
+    canvas = _Canvas().add_to(m)
+    countries = _countries(atlas, canvas).add_to(m)
+    layers = {"countries": countries.get_name(), "detail": f"{countries.get_name()}_detail"}
+    rivers = _rivers(atlas, canvas, lang).add_to(m)
+    layers["rivers"] = rivers.get_name()
     if atlas.dmz:  # folium's tooltip cannot describe an empty layer
         _dmz(atlas).add_to(m)
+    if atlas.barriers:
+        layers["barriers"] = _barriers(atlas).add_to(m).get_name()
     _crossings(atlas).add_to(m)
     routes = folium.FeatureGroup(name="Escape routes")
     routes._id = "routes"
     styles = style.route_styles(atlas)
-    layers = {route.id: _route(route, styles[route.id]).add_to(routes).get_name()
-              for route in atlas.routes}
+    layers.update({route.id: _route(route, styles[route.id]).add_to(routes).get_name()
+                   for route in atlas.routes})
     routes.add_to(m)
+    labels, layers["towns"] = _labels(atlas, lang)
+    layers["labels"] = labels.add_to(m).get_name()
     folium.LayerControl(collapsed=True).add_to(m)
     return m, layers
 
@@ -111,26 +141,90 @@ def _text(value: str) -> str:
             .replace("\\", "&#92;").replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def _countries(atlas: Atlas) -> folium.GeoJson:
-    shapes = web_outlines([country.shape for country in atlas.countries])
-    features = [{"type": "Feature", "id": country.iso3,
-                 "properties": {"role": country.role,
-                                "tooltip": _text(style.country_label(country.name, country.role))},
-                 "geometry": mapping(shape)}
-                for country, shape in zip(atlas.countries, shapes, strict=True)]
+class _Canvas(MacroElement):
+    """The canvas the base layers share (one <canvas>, however many layers draw on it).
+    `padding`: how far beyond the view it draws, so that a short pan shows no blank edge."""
 
-    def fill(feature: dict) -> dict:
-        role = feature["properties"]["role"]
-        return {"fillColor": style.ROLE_FILLS.get(role, style.ROLE_FILLS[None]), "fillOpacity": 1,
-                "color": style.BORDER, "weight": 0.8, "opacity": 1,
-                "className": f"country country-{feature['id']}"}
+    _template = Template("""{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.canvas({padding: 0.5});
+{% endmacro %}""")
 
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Countries",
-                           style_function=fill, smooth_factor=0.5,
+    def __init__(self):
+        super().__init__()
+        self._name, self._id = "canvas", MAP_ID  # its variable: "canvas_routes"
+
+
+class _Data(MacroElement):
+    """Data for static/js/mapview.js, as a global variable of the map's script (the script is
+    a file browsers keep, where the page's configuration is sent with every page)."""
+
+    def __init__(self, name: str, data):
+        super().__init__()
+        self._name, self._id = name, MAP_ID  # its variable: "<name>_routes"
+        self.data = data
+
+    _template = Template("""{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = {{ this.json }};
+{% endmacro %}""")
+
+    @property
+    def json(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- countries -----------------------------------------------------------------------------------
+# Below this zoom the countries are drawn from the coarse copy; from it, as shipped.
+DETAIL_ZOOM = 5
+# The coarse copy: simplified (Visvalingam-Whyatt over the shared borders, shapely's
+# coverage_simplify) until a vertex cuts off less than this tolerance squared, in square degrees,
+# about 5 square pixels at DETAIL_ZOOM; parts smaller than that are dropped (islets).
+COARSE_TOLERANCE = 0.1
+
+
+def _countries(atlas: Atlas, canvas: _Canvas) -> folium.GeoJson:
+    shapes = coarse_outlines(web_outlines([country.shape for country in atlas.countries]))
+    layer = folium.GeoJson(_country_features(atlas, shapes), name="Countries",
+                           style_function=_country_style, smooth_factor=0.5, renderer=canvas,
                            tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False),
-                           attribution="Borders: Natural Earth (public domain)")
+                           attribution=gettext("Borders: Natural Earth (public domain)"))
     layer._id = "countries"
     return layer
+
+
+def _country_features(atlas: Atlas, shapes: Sequence[BaseGeometry]) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": country.iso3,
+         "properties": {"role": country.role,
+                        "tooltip": _text(style.country_label(country.name, country.role))},
+         "geometry": mapping(shape)}
+        for country, shape in zip(atlas.countries, shapes, strict=True)]}
+
+
+def _country_style(feature: dict) -> dict:
+    role = feature["properties"]["role"]
+    return {"fillColor": style.ROLE_FILLS.get(role, style.ROLE_FILLS[None]), "fillOpacity": 1,
+            "color": style.BORDER, "weight": 0.8, "opacity": 1}
+
+
+def _detail_script(name: str, atlas: Atlas) -> str:
+    """The countries as shipped (rounded far from Korea), for mapview.js to draw from
+    DETAIL_ZOOM on with the coarse layer's own style and tooltip."""
+    features = _country_features(atlas, web_outlines([c.shape for c in atlas.countries]))
+    return f"var {name} = {json.dumps(features, ensure_ascii=False, separators=(',', ':'))};\n"
+
+
+def coarse_outlines(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
+    """The countries for the zooms below DETAIL_ZOOM: neighbours still share every border
+    vertex, so no gap or overlap opens; a country whose every part is an islet keeps its
+    largest."""
+    simplified = shapely.coverage_simplify(list(shapes), COARSE_TOLERANCE)
+    smallest = COARSE_TOLERANCE ** 2
+    coarse = []
+    for shape in simplified:
+        parts = sorted(getattr(shape, "geoms", [shape]), key=lambda part: -part.area)
+        kept = [part for part in parts if part.area >= smallest] or parts[:1]
+        coarse.append(kept[0] if len(kept) == 1 else shapely.MultiPolygon(kept))
+    return coarse
 
 
 # Outside the window drawn at full 1:10m (region.FULL_DETAIL), where scripts/build_basemap.py
@@ -178,6 +272,79 @@ def web_outlines(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
     return list(shapes)
 
 
+# -- rivers and names ----------------------------------------------------------------------------
+def _rivers(atlas: Atlas, canvas: _Canvas, lang: str) -> folium.GeoJson:
+    """The rivers under everything but the countries; mapview.js shows each from its min_zoom
+    (from the zoom at which it is long enough on the screen to matter)."""
+    features = [{"type": "Feature",
+                 "properties": {"minZoom": river.min_zoom,
+                                "tooltip": _text(style.river_label(_name(river, lang)))},
+                 "geometry": mapping(river.geometry)}
+                for river in atlas.rivers]
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Rivers",
+                           style_function=lambda _: dict(style.RIVER_STYLE), renderer=canvas,
+                           smooth_factor=0.5,
+                           tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False)
+                           if features else None)
+    layer._id = "rivers"
+    return layer
+
+
+def _name(place, lang: str) -> str:
+    """A base-map name in the page's language (English where no other is known)."""
+    return place.name_ko if lang == "ko" and place.name_ko else place.name
+
+
+def _labels(atlas: Atlas, lang: str) -> tuple[_Data, dict[str, int]]:
+    """Every name the map shows by itself, as rows for mapview.js:
+    [latitude, longitude, min_zoom, kind, anchor, text as HTML]; kind is one of country, river,
+    region, town, capital (towns and capitals have a dot). Also the row of each town and region
+    by its English name, where a stage marker may sit on its dot."""
+    rows, index = [], {}
+    for label in atlas.labels:
+        if label.kind == "region":
+            index[label.name] = len(rows)
+        rows.append([label.lat, label.lon, label.min_zoom, label.kind, label.anchor,
+                     _text(_name(label, lang))])
+    for river, (lon, lat) in _crossing_rivers(atlas):
+        rows.append([lat, lon, CROSSING_ZOOM, "river", "center", _text(_name(river, lang))])
+    for town in atlas.towns:
+        index[town.name] = len(rows)
+        rows.append([town.lat, town.lon, town.min_zoom, "capital" if town.capital else "town",
+                     town.anchor, _text(_name(town, lang))])
+    return _Data("labels", rows), index
+
+
+# A river is named again beside each crossing area on it, from the zooms at which a crossing
+# fills the view (the base map's own river names may then lie outside it): on the river, this
+# far along it from the crossing (about 35 km, outside the area and its towns' names), on the
+# side farther from other towns and crossings; once for crossings close together.
+CROSSING_ZOOM = 7
+RIVER_NAME_OFFSET = 0.35  # degrees along the river
+
+
+def _crossing_rivers(atlas: Atlas) -> list[tuple]:
+    """(river, (lon, lat)) for each name of a river beside a crossing area on it."""
+    rivers = {river.name: river for river in atlas.rivers}
+    others = shapely.MultiPoint([(town.lon, town.lat) for town in atlas.towns]
+                                + [(crossing.lon, crossing.lat) for crossing in atlas.crossings])
+    placed: list[tuple] = []
+    for crossing in atlas.crossings:
+        river = rivers.get(crossing.river)
+        if river is None:
+            continue
+        centre = shapely.Point(crossing.lon, crossing.lat)
+        line = min(getattr(river.geometry, "geoms", [river.geometry]), key=centre.distance)
+        along = line.project(centre)
+        point = max((line.interpolate(along + offset) for offset in
+                     (RIVER_NAME_OFFSET, -RIVER_NAME_OFFSET)), key=others.distance)
+        if all(name is not river or point.distance(at) > 2 * RIVER_NAME_OFFSET
+               for name, at in placed):
+            placed.append((river, point))
+    return [(river, (round(point.x, 2), round(point.y, 2))) for river, point in placed]
+
+
+# -- what the data draws -------------------------------------------------------------------------
 def _route(route: Route, line: style.LineStyle) -> folium.GeoJson:
     features = [{"type": "Feature", "id": f"{route.id}-{index}",
                  "properties": {"mode": leg.mode},
@@ -211,6 +378,25 @@ def _crossings(atlas: Atlas) -> folium.FeatureGroup:
     return group
 
 
+def _barriers(atlas: Atlas) -> folium.GeoJson:
+    """Fences, walls and guard posts along the border, each with the years it stood (for
+    mapview.js's showYear)."""
+    features = [{"type": "Feature", "id": barrier.id,
+                 "properties": {"period": list(barrier.period),
+                                "tooltip": _text(style.barrier_label(barrier.name,
+                                                                     barrier.period))},
+                 "geometry": mapping(barrier.geometry)}
+                for barrier in atlas.barriers]
+    layer = folium.GeoJson({"type": "FeatureCollection", "features": features},
+                           name="Border fences", smooth_factor=0.5,
+                           style_function=lambda feature: {
+                               **style.BARRIER_STYLE, "opacity": 1,
+                               "className": f"barrier barrier-{feature['id']}"},
+                           tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False))
+    layer._id = "barriers"
+    return layer
+
+
 def _dmz(atlas: Atlas) -> folium.GeoJson:
     features = [{"type": "Feature", "id": feature.id,
                  "properties": {"kind": feature.kind, "tooltip": _text(style.dmz_label(feature))},
@@ -228,6 +414,7 @@ def _dmz(atlas: Atlas) -> folium.GeoJson:
     return layer
 
 
+# -- the page's configuration --------------------------------------------------------------------
 def _latlng_bounds(bounds: tuple[float, float, float, float]) -> list[list[float]]:
     west, south, east, north = bounds
     return [[south, west], [north, east]]
@@ -240,6 +427,29 @@ def _overview_bounds(atlas: Atlas) -> list[list[float]]:
     boxes = [route.bounds for route in atlas.routes]
     return _latlng_bounds((min(b[0] for b in boxes), min(b[1] for b in boxes),
                            max(b[2] for b in boxes), max(b[3] for b in boxes)))
+
+
+# The names of towns this close to a stage's marker step aside for it (a crossing area's towns).
+STAGED_RADIUS = style.CROSSING_RADIUS_M / METRES_PER_DEGREE
+
+
+def _stages(atlas: Atlas, route: Route, towns: dict[str, int]) -> list[dict]:
+    """Each stage as mapview.js shows it: where the map goes (`bounds` or `center`), where its
+    numbered marker stands and what it is called, and the rows of the names it stands on (its
+    town or region, the towns of its crossing area), which then step aside for the marker."""
+    nearby = {town.name: shapely.Point(town.lon, town.lat) for town in atlas.towns}
+    stages = []
+    for number, (stage, point) in enumerate(
+            zip(route.narrative.stages, atlas.stage_points(route), strict=True), start=1):
+        place = stage.place
+        covered = {name for name, at in nearby.items() if at.distance(point) <= STAGED_RADIUS}
+        if place.kind == "point":
+            covered.add(place.ref)
+        stages.append({**_stage_view(atlas, place),
+                       "marker": [round(point.y, 4), round(point.x, 4)],
+                       "name": style.stage_label(number, stage.title, atlas.place_name(place)),
+                       "names": sorted(towns[name] for name in covered if name in towns)})
+    return stages
 
 
 def _stage_view(atlas: Atlas, place: Place) -> dict:

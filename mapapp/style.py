@@ -30,6 +30,12 @@ DMZ_STYLES = {
     "mdl": {"color": INK, "weight": 1.5},
     "nll": {"color": "#1f4e79", "weight": 2, "dashArray": "6 6"},  # dashed: schematic
 }
+RIVER = "#3b78b0"  # rivers: water, darker than the sea they run into
+RIVER_STYLE = {"color": RIVER, "weight": 1.6, "opacity": 1}
+WATER_INK = "#1b5583"  # rivers' names: 5:1 or more against every fill and the sea
+PAPER = "#ffffff"  # a town's dot ring, a stage marker's face, the halo of names
+# Fences, walls and guard posts along a border: a dark studded line, unlike any route's.
+BARRIER_STYLE = {"color": "#6b1d1d", "weight": 4, "dashArray": "2 3", "lineCap": "butt"}
 CROSSING_RADIUS_M = 10_000  # an area, never a spot (docs/data-format.md: safety rules)
 CROSSING_STYLE = {"color": INK, "weight": 1.5, "dashArray": "3 4", "fillColor": "#ffffff",
                   "fillOpacity": 0.55}
@@ -46,7 +52,7 @@ class LegendEntry:
     """One line of the legend, drawn as a small SVG swatch by the legend template."""
 
     label: str
-    shape: str  # "line", "area" or "circle"
+    shape: str  # "line", "area", "circle", or the map's marks: "town", "capital", "stage"
     stroke: str
     fill: str = "none"
     dash: str = ""
@@ -82,6 +88,20 @@ def crossing_label(name: str, river: str) -> str:
     return f"{name}: crossing area, {crossing_way(river)}"
 
 
+def river_label(name: str) -> str:
+    return f"{name} (river)"
+
+
+def barrier_label(name: str, period: tuple[int, int | None]) -> str:
+    start, end = period
+    return f"{name} ({start}–{end})" if end else f"{name} (since {start})"
+
+
+def stage_label(number: int, title: str, place: str) -> str:
+    """What a stage's numbered marker is called, for screen readers and on hover."""
+    return f"Stage {number}: {title} ({place})"
+
+
 def dmz_notes(feature: DmzFeature) -> str:
     """What a reader must know about how a line is drawn: "schematic, disputed", or ""."""
     return ", ".join(word for word, flag in (("schematic", feature.schematic),
@@ -100,11 +120,23 @@ def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
                for role in roles]
     if atlas.routes:
         entries.append(LegendEntry("Flight", "line", INK, dash=AIR_DASH, width=AIR_WEIGHT))
+        entries.append(LegendEntry("Stage of the chosen route, numbered as in its story",
+                                   "stage", INK, PAPER))
+    if atlas.rivers:
+        entries.append(LegendEntry("River", "line", RIVER, width=RIVER_STYLE["weight"]))
+    if atlas.towns:
+        entries.append(LegendEntry("Town", "town", PAPER, INK))
+    if any(town.capital for town in atlas.towns):
+        entries.append(LegendEntry("Capital", "capital", INK, PAPER))
     if atlas.crossings:
         diameter = 2 * CROSSING_RADIUS_M // 1000
         entries.append(LegendEntry(f"Crossing area (about {diameter} km across)", "circle",
                                    CROSSING_STYLE["color"], CROSSING_STYLE["fillColor"],
                                    CROSSING_STYLE["dashArray"], CROSSING_STYLE["weight"]))
+    if atlas.barriers:
+        entries.append(LegendEntry("Border fence, wall or guard posts", "line",
+                                   BARRIER_STYLE["color"], dash=BARRIER_STYLE["dashArray"],
+                                   width=BARRIER_STYLE["weight"]))
     for feature in atlas.dmz:
         style = DMZ_STYLES[feature.kind]
         entries.append(LegendEntry(dmz_label(feature), "area" if feature.kind == "zone" else

@@ -1,22 +1,25 @@
 """The map as the site draws it (mapapp.mapbuilder): the base map made lighter for the web without
-gaps or spikes, and the first view left to the page so that every layer is drawn once.
+gaps or spikes, a coarse copy for the far zooms, the names by zoom, the stages and barriers in the
+page's configuration, and the first view left to the page so that every layer is drawn once.
 
-The shipped base map is used, as it is the one whose outlines matter.
+The shipped base map is used for the outlines, as it is the one whose outlines matter; the site
+data (tests/data/site) for what the data draws.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 
 import numpy as np
 import pytest
 import shapely
-from helpers import SITE_DATA
-from shapely.geometry import box
+from shapely.geometry import Point, box, shape
 
-from mapapp import mapbuilder, paths, region
+from mapapp import mapbuilder, paths, region, style
 from mapapp.basemap import load_basemap
-from mapapp.model import load_atlas
+from mapapp.region import METRES_PER_DEGREE
 
 SHIPPED = list(load_basemap().geometry)
 
@@ -26,6 +29,28 @@ def web():
     return mapbuilder.web_outlines(SHIPPED)
 
 
+@pytest.fixture(scope="module")
+def coarse(web):
+    return mapbuilder.coarse_outlines(web)
+
+
+@pytest.fixture(scope="module")
+def parts(site_atlas):
+    return mapbuilder.build_map(site_atlas, "/leaflet.js", "/leaflet.css")
+
+
+def script_data(script: str, name: str):
+    """The value a `var name = …;` line of a map script declares, as JSON."""
+    found = re.search(rf"var {name} = (.*?);\n", script, flags=re.S)
+    assert found, f"{name} is not declared"
+    return json.loads(found[1])
+
+
+def vertices(shapes) -> int:
+    return sum(len(shapely.get_coordinates(s)) for s in shapes)
+
+
+# -- the base map --------------------------------------------------------------------------------
 def test_full_detail_window_is_the_one_the_base_map_was_built_with():
     notice = (paths.data_dir() / "basemap" / "NOTICE").read_text()
     west, south, east, north = region.FULL_DETAIL
@@ -56,12 +81,24 @@ def test_web_outlines_round_far_from_korea_and_keep_the_korean_borders_whole(web
     assert rounded > 10 * kept, "all but a few spots around thin capes and islets are rounded"
 
 
-def test_no_gap_or_overlap_opens_between_neighbours(web):
-    tree = shapely.STRtree(web)
-    for i, country in enumerate(web):
+def assert_neighbours_share_their_borders(original, drawn):
+    tree = shapely.STRtree(drawn)
+    for i, country in enumerate(drawn):
         for j in tree.query(country):
             if j > i:
-                assert country.intersection(web[j]).area < 1e-9, (i, j)
+                assert country.intersection(drawn[j]).area < 1e-9, (i, j)
+    original_border = drawn_border = 0.0
+    original_tree = shapely.STRtree(original)
+    for i, country in enumerate(original):
+        for j in original_tree.query(country):
+            if j > i and original[i].touches(original[j]):
+                original_border += bool(country.boundary.intersection(original[j].boundary).length)
+                drawn_border += bool(drawn[i].boundary.intersection(drawn[j].boundary).length)
+    assert drawn_border == original_border, "every land border is still shared"
+
+
+def test_no_gap_or_overlap_opens_between_neighbours(web):
+    assert_neighbours_share_their_borders(SHIPPED, web)
     shipped_border = drawn_border = 0.0
     shipped_tree = shapely.STRtree(SHIPPED)
     for i, country in enumerate(SHIPPED):
@@ -74,11 +111,135 @@ def test_no_gap_or_overlap_opens_between_neighbours(web):
     assert holes == sum(len(part.interiors) for part in shapely.union_all(SHIPPED).geoms)
 
 
-def test_the_site_map_leaves_its_first_view_to_the_page_and_draws_the_web_outlines():
-    atlas = load_atlas(SITE_DATA)
-    script = mapbuilder.build_map(atlas, "/leaflet.js", "/leaflet.css").script
-    assert re.search(r"L\.map\(\s*\"map_routes\",\s*\{\s*center: null,", script)
-    numbers = re.findall(r"\[(\d+\.\d+), (\d+\.\d+)\]", script.split("geo_json_countries_add(")[1])
-    far = [(x, y) for x, y in numbers if not region.FULL_DETAIL[0] <= float(x)
-           <= region.FULL_DETAIL[2]]
-    assert far and sum(len(x.split(".")[1]) <= 2 for x, _ in far) > 0.9 * len(far)
+def test_the_coarse_copy_is_light_valid_and_keeps_neighbours_together(web, coarse):
+    assert len(coarse) == len(web) and all(shape.is_valid and not shape.is_empty
+                                           for shape in coarse)
+    assert vertices(coarse) < 0.4 * vertices(web)
+    assert_neighbours_share_their_borders(web, coarse)
+    # Off by a pixel or two where it is drawn (360° / 256 px / 2^zoom a pixel, at the last
+    # coarse zoom): no land where there is none, no land missing but a few square pixels.
+    pixel = 360 / 256 / 2 ** (mapbuilder.DETAIL_ZOOM - 0.5)
+    for full, light in zip(web, coarse, strict=True):
+        assert light.difference(full.buffer(2 * pixel)).area < 1e-6
+        for part in getattr(full, "geoms", [full]):
+            if part.area >= mapbuilder.COARSE_TOLERANCE ** 2:
+                assert part.difference(light.buffer(2 * pixel)).area < 8 * pixel ** 2
+    for full, light in zip(web, coarse, strict=True):
+        kept = {tuple(v) for v in shapely.get_coordinates(full).tolist()}
+        assert {tuple(v) for v in shapely.get_coordinates(light).tolist()} <= kept, (
+            "vertices are only dropped, never moved")
+
+
+def test_the_first_script_draws_the_coarse_copy_and_the_detail_is_a_script_of_its_own(
+        parts, site_atlas, coarse):
+    assert re.search(r"L\.map\(\s*\"map_routes\",\s*\{\s*center: null,", parts.script)
+    config = parts.config["countries"]
+    assert config["detailZoom"] == mapbuilder.DETAIL_ZOOM
+    drawn = parts.script.split(f"{config['layer']}_add(")[1].split(");\n")[0]
+    assert [shape(f["geometry"]) for f in json.loads(drawn)["features"]] == coarse
+    detail = script_data(parts.detail_script, config["detail"])
+    assert [f["id"] for f in detail["features"]] == [c.iso3 for c in site_atlas.countries]
+    assert vertices(shape(f["geometry"]) for f in detail["features"]) == vertices(SHIPPED)
+    assert len(parts.detail_script) > 2 * len(drawn)
+
+
+def test_countries_and_rivers_share_one_canvas_and_the_rest_stays_svg(parts):
+    canvas = re.search(r"var (\w+) = L\.canvas\(", parts.script)[1]
+    renderers = re.findall(r'"renderer": (\w+)', parts.script)
+    assert renderers == [canvas, canvas], "countries and rivers, nothing else"
+    for layer in (parts.config["countries"]["layer"], parts.config["rivers"]):
+        assert re.search(rf"var {layer} = L\.geoJson\(null, \{{.*?\"renderer\": {canvas}",
+                         parts.script, flags=re.S)
+
+
+# -- names ---------------------------------------------------------------------------------------
+def test_every_name_of_the_base_map_is_a_label_row_with_its_zoom_and_side(parts, site_atlas):
+    rows = script_data(parts.script, parts.config["labels"])
+    labels, towns = rows[:len(site_atlas.labels)], rows[-len(site_atlas.towns):]
+    for label, row in zip(site_atlas.labels, labels, strict=True):
+        assert row == [label.lat, label.lon, label.min_zoom, label.kind, label.anchor, label.name]
+    for town, row in zip(site_atlas.towns, towns, strict=True):
+        kind = "capital" if town.capital else "town"
+        assert row == [town.lat, town.lon, town.min_zoom, kind, town.anchor, town.name]
+    assert {row[3] for row in rows} == {"country", "river", "region", "town", "capital"}
+    assert all(row[2] >= mapbuilder.MIN_ZOOM for row in rows)
+
+
+def test_a_river_is_named_beside_each_crossing_area_on_it(parts, site_atlas):
+    rows = script_data(parts.script, parts.config["labels"])
+    rivers = {river.name: river for river in site_atlas.rivers}
+    beside = [row for row in rows if row[3] == "river" and row[2] == mapbuilder.CROSSING_ZOOM]
+    crossings = [c for c in site_atlas.crossings if c.river in rivers]
+    assert {"Tumen", "Yalu"} <= {c.river for c in crossings}
+    area = style.CROSSING_RADIUS_M / METRES_PER_DEGREE
+    for crossing in crossings:
+        centre = Point(crossing.lon, crossing.lat)
+        near = [Point(row[1], row[0]) for row in beside if row[5] == crossing.river]
+        nearest = min(near, key=centre.distance)
+        assert area < centre.distance(nearest) < 3 * mapbuilder.RIVER_NAME_OFFSET
+        assert rivers[crossing.river].geometry.distance(nearest) < 0.01, "on the river"
+    assert all(round(row[0], 2) == row[0] and round(row[1], 2) == row[1] for row in beside)
+
+
+def test_names_are_escaped_and_in_the_language_asked_for(site_atlas):
+    english = mapbuilder.build_map(site_atlas, "/l.js", "/l.css")
+    korean = mapbuilder.build_map(site_atlas, "/l.js", "/l.css", lang="ko")
+    rows_en = script_data(english.script, english.config["labels"])
+    rows_ko = script_data(korean.script, korean.config["labels"])
+    by_name = {town.name: town.name_ko for town in site_atlas.towns}
+    assert [row[:5] for row in rows_en] == [row[:5] for row in rows_ko]
+    for en, ko in zip(rows_en, rows_ko, strict=True):
+        if en[3] in ("town", "capital"):
+            assert ko[5] == by_name[en[5]]
+    assert "북한" in [row[5] for row in rows_ko]
+    assert mapbuilder._text("<b>{{ 7 * 7 }}</b>") == (
+        "&lt;b&gt;&#123;&#123; 7 * 7 &#125;&#125;&lt;/b&gt;")
+
+
+# -- stages, barriers, periods -------------------------------------------------------------------
+def test_each_stage_has_its_numbered_marker_name_and_the_names_it_covers(parts, site_atlas):
+    rows = script_data(parts.script, parts.config["labels"])
+    for route in site_atlas.routes:
+        stages = parts.config["routes"][route.id]["stages"]
+        points = site_atlas.stage_points(route)
+        assert len(stages) == len(route.narrative.stages) == len(points)
+        for number, (stage, entry, point) in enumerate(
+                zip(route.narrative.stages, stages, points, strict=True), start=1):
+            assert entry["marker"] == [round(point.y, 4), round(point.x, 4)]
+            place = site_atlas.place_name(stage.place)
+            assert entry["name"] == f"Stage {number}: {stage.title} ({place})"
+            for index in entry["names"]:
+                assert rows[index][3] in ("town", "capital", "region")
+                assert Point(rows[index][1], rows[index][0]).distance(point) <= 0.1
+            if stage.place.kind == "point":
+                assert stage.place.ref in [rows[index][5] for index in entry["names"]]
+    southern = parts.config["routes"]["southern-route"]["stages"]
+    covered = [rows[index][5] for index in southern[0]["names"]]
+    assert {"Musan", "Nanping"} <= set(covered), "a crossing's towns step aside for its marker"
+
+
+def test_routes_and_barriers_carry_their_periods(parts, site_atlas):
+    for route in site_atlas.routes:
+        assert parts.config["routes"][route.id]["period"] == list(route.period)
+    assert site_atlas.barriers
+    name = parts.config["barriers"]
+    features = parts.script.split(f"{name}_add(")[1].split(");\n")[0]
+    drawn = {f["id"]: f["properties"]["period"] for f in json.loads(features)["features"]}
+    assert drawn == {barrier.id: list(barrier.period) for barrier in site_atlas.barriers}
+    assert '"className": "barrier barrier-' in parts.script
+
+
+def test_without_barriers_there_is_no_barrier_layer(site_atlas):
+    bare = dataclasses.replace(site_atlas, barriers=())
+    config = mapbuilder.build_map(bare, "/l.js", "/l.css").config
+    assert config["barriers"] is None
+    assert "Border fence" not in [entry.label for entry in style.legend(bare)]
+
+
+def test_the_legend_explains_every_mark_of_the_map(site_atlas):
+    labels = [entry.label for entry in style.legend(site_atlas)]
+    for expected in ("River", "Town", "Capital", "Border fence, wall or guard posts",
+                     "Stage of the chosen route, numbered as in its story"):
+        assert expected in labels
+    shapes = {entry.shape for entry in style.legend(site_atlas)}
+    assert {"town", "capital", "stage", "line", "area", "circle"} <= shapes

@@ -56,6 +56,6 @@ def test_every_api_address_is_described():
     for rule in APP.url_map.iter_rules():
         if rule.endpoint.startswith("api.") or rule.endpoint in (
                 "pages.index", "pages.route", "pages.statistics", "pages.about",
-                "pages.glossary"):
+                "pages.glossary", "pages.year", "pages.years_index", "pages.timeline"):
             template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             assert template in described, f"{rule.rule} is not in docs/openapi.yaml"

@@ -12,17 +12,18 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import shapely
-from flask import Response, abort, url_for
+from flask import Response, abort, request, url_for
 from shapely.geometry import mapping
 
 from mapapp import paths
 from mapapp.contract import Source
 from mapapp.markup import first_sentence
-from mapapp.model import Atlas, Place, Route
+from mapapp.model import Atlas, Event, Place, Route
 from mapapp.web.caching import REVALIDATE, Payload, respond
 from mapapp.web.rendering import SiteBlueprint, uncached
 from mapapp.web.security import echo
 from mapapp.web.site import current_state
+from mapapp.web.years import year_or_404
 
 bp = SiteBlueprint("api", __name__)
 GEOJSON = "application/geo+json"
@@ -41,7 +42,7 @@ def rfc7946_geometry(shape) -> dict:
 
 def _feature(feature_id: str, properties: dict, shape) -> dict:
     return {"type": "Feature", "id": feature_id, "properties": properties,
-            "geometry": rfc7946_geometry(shape)}
+            "geometry": rfc7946_geometry(shape) if shape is not None else None}
 
 
 def _place(place: Place) -> dict:
@@ -83,9 +84,29 @@ def dmz_layer(atlas: Atlas) -> list[dict]:
                      d.geometry) for d in atlas.dmz]
 
 
+def barriers_layer(atlas: Atlas) -> list[dict]:
+    return [_feature(b.id, {"layer": "barrier", "name": b.name,
+                            "period": {"from": b.period[0], "to": b.period[1]},
+                            "summary": b.summary, "confidence": b.confidence,
+                            "sources": _sources(b.sources)}, b.geometry) for b in atlas.barriers]
+
+
+def _event_properties(event: Event) -> dict:
+    return {"layer": "event", "year": event.year, "month": event.month, "title": event.title,
+            "summary": event.summary, "routes": list(event.routes),
+            "chart_label": event.chart_label, "confidence": event.confidence,
+            "sources": _sources(event.sources)}
+
+
+def events_layer(atlas: Atlas) -> list[dict]:
+    return [_feature(e.id, _event_properties(e), shapely.Point(e.point) if e.point else None)
+            for e in atlas.events]
+
+
 LAYERS: dict[str, Callable[[Atlas], list[dict]]] = {
     "routes": routes_layer, "crossings": crossings_layer,
     "countries": countries_layer, "dmz": dmz_layer,
+    "barriers": barriers_layer, "events": events_layer,
 }
 
 
@@ -95,7 +116,12 @@ def _json(payload) -> bytes:
 
 @bp.page("/api/routes.json")
 def routes() -> Response:
+    """Every route, or with `?year=` the routes in use that year (404 for a year the map does
+    not cover)."""
     state = current_state()
+    text = request.args.get("year")
+    year = None if text is None else year_or_404(state, text)
+    chosen = state.atlas.routes_in_use(year) if year else state.atlas.routes
 
     def build() -> bytes:
         return _json([{"id": route.id, **_route_properties(route),
@@ -106,9 +132,27 @@ def routes() -> Response:
                                    "duration": stage.duration, "dangers": stage.dangers,
                                    "cost": stage.cost, "confidence": stage.confidence}
                                   for stage in route.narrative.stages]}
-                      for route in state.atlas.routes])
+                      for route in chosen])
 
-    return respond(state.cached("api.routes", lambda: Payload.of(build(), "application/json")),
+    return respond(state.cached(("api.routes", year),
+                                lambda: Payload.of(build(), "application/json")), REVALIDATE)
+
+
+@bp.page("/api/events.json")
+def events() -> Response:
+    """The dated events in order, each with its place (or null), the routes it changed, its
+    sources, and where the site shows it."""
+    state = current_state()
+
+    def build() -> bytes:
+        return _json([{"id": event.id, **_event_properties(event),
+                       "place": ({"lon": event.point[0], "lat": event.point[1]}
+                                 if event.point else None),
+                       "url": url_for("pages.timeline", _anchor=event.id),
+                       "map_url": url_for("pages.year", year=event.year)}
+                      for event in state.atlas.events])
+
+    return respond(state.cached("api.events", lambda: Payload.of(build(), "application/json")),
                    REVALIDATE)
 
 

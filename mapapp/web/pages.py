@@ -21,6 +21,7 @@ from mapapp.web.rendering import (
     chart,
     each_route,
     map_context,
+    map_detail_script,
     map_script,
     route_or_404,
     versioned_asset,
@@ -30,6 +31,7 @@ from mapapp.web.site import State, current_state
 from mapapp.web.urls import site_url
 
 bp = SiteBlueprint("pages", __name__)
+MAP_SCRIPTS = (map_script, map_detail_script)
 bp.add_app_template_filter(years.when, "when")
 bp.add_app_template_filter(years.iso_date, "iso_date")
 
@@ -136,9 +138,13 @@ def all_sources(atlas: Atlas) -> list:
     return sorted(set(cited), key=lambda s: (s.publisher.casefold(), s.title.casefold(), s.year))
 
 
-@bp.page("/map/<digest>.js", export=lambda state: ({"digest": map_script(state).digest},))
+@bp.page("/map/<digest>.js", export=lambda state: ({"digest": script(state).digest}
+                                                    for script in MAP_SCRIPTS))
 def map_script_file(digest: str) -> Response:
-    return versioned_asset(map_script(current_state()), digest)
+    """The map's script, or the countries' detail it loads: each at its content's digest."""
+    state = current_state()
+    scripts = [script(state) for script in MAP_SCRIPTS]
+    return versioned_asset(next((s for s in scripts if s.digest == digest), None), digest)
 
 
 @bp.page("/charts/arrivals-<digest>.svg",

@@ -20,6 +20,7 @@ from mapapp import charts, mapbuilder, style
 from mapapp.contract import url_problem
 from mapapp.markup import first_sentence, markdown_html
 from mapapp.model import Route
+from mapapp.web import years
 from mapapp.web.caching import FOREVER, REVALIDATE, Payload, respond
 from mapapp.web.security import echo
 from mapapp.web.site import State, current_state
@@ -82,7 +83,8 @@ def map_script(state: State) -> Payload:
 
 def chart(state: State) -> Payload | None:
     def build() -> Payload | None:
-        svg = charts.arrivals_svg(state.atlas.figures)
+        marks = [(event.year, event.chart_label) for event in years.chart_marks(state.atlas)]
+        svg = charts.arrivals_svg(state.atlas.figures, marks)
         return Payload.of(svg.encode("utf-8"), "image/svg+xml") if svg else None
 
     return state.cached("chart", build)

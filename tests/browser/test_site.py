@@ -13,6 +13,8 @@ import pytest
 from helpers import route_ids
 from playwright.sync_api import Page, expect
 
+from mapapp.style import ROLE_FILLS
+
 ROUTES = route_ids()
 pytestmark = pytest.mark.usefixtures("guard")
 
@@ -49,10 +51,11 @@ def expect_chosen(page: Page, atlas, route_id: str) -> None:
 def test_the_map_draws_every_layer(page: Page, site_atlas):
     open_page(page)
     expect(page.locator(".map-status")).to_be_hidden()
-    described = {c.iso3 for c in site_atlas.described_countries}
-    assert page.locator("path.country").count() == len(site_atlas.countries)
-    for iso3 in described:
-        assert page.locator(f"path.country-{iso3}").count() == 1
+    # Countries and rivers are drawn on one canvas (tests/browser/test_map.py looks at it).
+    assert page.locator(".leaflet-overlay-pane canvas").count() == 1
+    fills = page.evaluate("""() => Object.fromEntries(window[mapapp.pageConfig().countries.layer]
+        .getLayers().map(country => [country.feature.id, country.options.fillColor]))""")
+    assert fills == {c.iso3: ROLE_FILLS[c.role] for c in site_atlas.countries}
     for route in site_atlas.routes:
         assert page.locator(f"path.route-{route.id}").count() == len(route.legs)
     assert page.locator("path.crossing").count() == len(site_atlas.crossings)

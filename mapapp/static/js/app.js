@@ -4,7 +4,8 @@
  * server). This script makes choosing instant: it shows the chosen story, highlights the route on
  * the map and fits the map to it, keeps the address in step (pushState; back and forward restore
  * the choice) and turns the stages into steps whose previous/next buttons fly the map to each
- * stage's place.
+ * stage's place, where the stage's numbered marker is marked as the current step (pressing a
+ * marker opens its stage).
  *
  * It moves the map through static/js/mapview.js. In the static export, whose addresses are
  * relative, a route in another folder (from index.html to routes/<id>.html) is loaded as a page,
@@ -17,10 +18,15 @@
   if (!config) {
     return;
   }
-  var view = window.mapapp.mapView(config);
+  var view = window.mapapp.mapView(config, {
+    activate: function (id, index) {
+      if (stories[id] && id === current.route) {
+        showStage(stories[id], index, true);
+      }
+    },
+  });
   window.mapapp.view = view; // for static/js/years.js, which shows the map in a year
   var reducedMotion = view.reducedMotion;
-  var moveTo = view.moveTo;
   var narrow = window.matchMedia("(max-width: 759px)");
 
   var stories = {}; // route id ("" for the welcome text) -> <article>
@@ -67,7 +73,7 @@
     var status = article.querySelector(".step-status");
     announcer.textContent = id
       ? article.querySelector("h2").textContent + ". " + (status ? status.textContent : "")
-      : "All routes.";
+      : window.mapappText("allRoutes");
   }
 
   function routeAt(pathname) {
@@ -93,8 +99,8 @@
       stage.hidden = stepping && i !== index;
     });
     article.querySelector(".step-status").textContent = stepping
-      ? "Stage " + (index + 1) + " of " + stages.length + ": " + stages[index].dataset.title
-      : "Overview · " + stages.length + (stages.length === 1 ? " stage" : " stages");
+      ? window.mapappText("stageOf", { n: index + 1, total: stages.length, title: stages[index].dataset.title })
+      : window.mapappText("overview", { n: stages.length });
     var previous = article.querySelector(".step-prev");
     var next = article.querySelector(".step-next");
     var focused = document.activeElement;
@@ -106,7 +112,7 @@
     } else if (focused === previous && previous.disabled) {
       next.focus();
     }
-    moveTo(view.viewOf(id, index), animate);
+    view.showStage(id, index, animate);
   }
 
   /* Show a route's story (or the welcome text for ""), highlight it, move the map to it. */
@@ -128,11 +134,10 @@
     });
     var article = stories[id];
     document.title = article.dataset.title;
-    view.highlight(id);
     if (id) {
       showStage(article, -1, options.animate);
     } else {
-      moveTo({ bounds: config.overview }, options.animate);
+      view.showStage("", -1, options.animate);
     }
     if (options.push && changed && paths[id] !== undefined) {
       // In the export, the page's relative addresses would point elsewhere from another folder:
@@ -199,7 +204,7 @@
   document.querySelectorAll(".stepper").forEach(function (stepper) {
     stepper.hidden = false;
   });
-  window.mapapp.settleStatus(view, "Every route and its story can still be read from the list.");
+  window.mapapp.settleStatus(view, window.mapappText("listStillWorks"));
 
   // The server has already rendered the page's own route: set up the rest, and the map's first
   // view, without animation.
