@@ -81,6 +81,12 @@ def map_script(state: State) -> Payload:
                                                      "text/javascript"))
 
 
+def map_detail_script(state: State) -> Payload:
+    """The countries in full detail, which static/js/mapview.js loads when the reader zooms in."""
+    return state.cached("map-detail.js", lambda: Payload.of(
+        map_parts(state).detail_script.encode("utf-8"), "text/javascript"))
+
+
 def chart(state: State) -> Payload | None:
     def build() -> Payload | None:
         marks = [(event.year, event.chart_label) for event in years.chart_marks(state.atlas)]
@@ -93,7 +99,9 @@ def chart(state: State) -> Payload | None:
 def map_context(state: State) -> dict:
     """What the map canvas templates need to draw the map."""
     return {"map": map_parts(state),
-            "map_script_url": site_url("pages.map_script_file", digest=map_script(state).digest)}
+            "map_script_url": site_url("pages.map_script_file", digest=map_script(state).digest),
+            "map_detail_url": site_url("pages.map_script_file",
+                                       digest=map_detail_script(state).digest)}
 
 
 # -- responses -----------------------------------------------------------------------------------
