@@ -22,7 +22,7 @@ from mapapp.web import create_app
 ROUTE_IDS = route_ids()
 # Exported file -> the address the site serves it at.
 PAGES = {"index.html": "/", "about.html": "/about", "statistics.html": "/statistics",
-         "present.html": "/present",
+         "glossary.html": "/glossary", "present.html": "/present",
          **{f"{folder}/{route_id}.html": f"/{folder}/{route_id}" for route_id in ROUTE_IDS
             for folder in ("routes", "present", "print", "embed")}}
 
@@ -57,7 +57,7 @@ def test_every_page_layer_and_asset_is_written(exported):
     assert set(PAGES) <= files
     assert {f"api/layers/{layer}.geojson" for layer in ("routes", "crossings", "countries",
                                                         "dmz")} <= files
-    assert {"api/routes.json", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
+    assert {"api/routes.json", "api/context.json", "api/glossary.json", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css",
             "vendor/leaflet/images/layers.png", "static/css/site.css", "static/js/app.js",
             "static/js/mapview.js", "static/js/present.js", MARKER} <= files
     assert len([f for f in files if re.fullmatch(r"map/[0-9a-f]{16}\.js", f)]) == 1
