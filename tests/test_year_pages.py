@@ -201,3 +201,16 @@ def test_an_app_without_events_has_no_marks_and_a_span_from_its_first_route(tmp_
     assert "No events yet." in html
     assert 'class="chart-marks"' not in get(client, "/statistics")[1]
     assert get(client, "/years/2000")[0].status_code == 200
+
+
+def test_the_timeline_presentation_has_a_slide_for_each_year_of_events(client, site_atlas):
+    _, html = get(client, "/present/timeline")
+    slides = re.findall(r'<section class="slide slide-(\w+)[^"]*" id="slide-(\d+)"[^>]*?'
+                        r'(?: data-year="(\d+)")?(\s+hidden)?>', html)
+    assert [kind for kind, *_ in slides][0] == "timeline" and slides[-1][0] == "end"
+    assert [int(year) for _, _, year, _ in slides if year] == list(site_atlas.event_years)
+    assert [number for _, number, _, hidden in slides if not hidden] == ["1"]
+    _, html = get(client, "/present/timeline?step=4")
+    shown = re.search(r'id="slide-4"[^>]*>', html).group(0)
+    assert 'data-year="2012"' in shown and "hidden" not in shown
+    assert "Kim Jong Un&#39;s crackdown on leaving" in html

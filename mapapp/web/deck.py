@@ -63,6 +63,7 @@ class Slide:
     columns: tuple[Column, ...] = ()  # a comparison slide's routes, side by side
     note: str | None = None  # a content note shown on the slide
     chapter: Chapter | None = field(default=None, compare=False)  # on context slides
+    year: int | None = None  # on the timeline's slides: the year the map shows
 
     @property
     def continued(self) -> bool:
@@ -179,7 +180,7 @@ def _continued(slide: Slide, pages: list[list[str]], first_numbers: bool = False
     for part, page in enumerate(pages, start=1):
         made.append(Slide(slide.kind, slide.title, slide.route, slide.stage, tuple(page),
                           number if first_numbers else 1, part, note=slide.note if part == 1
-                          else None, chapter=slide.chapter))
+                          else None, chapter=slide.chapter, year=slide.year))
         number += len(page)
     return made
 
@@ -312,6 +313,27 @@ def routes_deck(atlas: Atlas, routes: Iterable[Route], chapter: Chapter | None =
     slides.append(Slide("intro", _("How people leave North Korea")))
     for route in routes:
         slides += route_slides(atlas, route)
+    return [*slides, end_slide()]
+
+
+# -- the timeline --------------------------------------------------------------------------------
+def event_height(atlas: Atlas, event_id: str) -> float:
+    event = next(event for event in atlas.events if event.id == event_id)
+    return text_height(f"{event.year} {event.title}", CHARS - 2, 0.1) + text_height(
+        event.summary, CHARS - 2, ITEM_GAP)
+
+
+def timeline_deck(atlas: Atlas) -> list[Slide]:
+    """The events year by year (/present/timeline): an opening slide, then a slide for each
+    year with events (continued when they do not fit), the map showing that year; the end."""
+    slides = [Slide("timeline", _("How the routes changed"))]
+    for year in atlas.event_years:
+        title = str(year)
+        head = _kicker_height(_("Timeline")) + heading_height(title) + text_height(title)
+        slide = Slide("year", title, year=year)
+        slides += _continued(slide, _pages([event.id for event in atlas.events_in(year)],
+                                           HEIGHT - head, HEIGHT - head,
+                                           lambda event_id: event_height(atlas, event_id)))
     return [*slides, end_slide()]
 
 

@@ -90,6 +90,17 @@ def teach() -> Response:
 
 
 # -- presentations -------------------------------------------------------------------------------
+@bp.page("/present/timeline")
+def present_timeline() -> Response:
+    """The events year by year, the map beside showing each year's routes and border."""
+    state = current_state()
+    slides = deck.timeline_deck(state.atlas)
+    step = _step(slides)
+    return cached_page(lambda state: _render_deck(
+        state, slides, step, gettext("Timeline"), site_url("pages.timeline"), "timeline"),
+        variant=(step,))
+
+
 def chosen_routes(state: State) -> list[Route] | None:
     """The routes `?routes=` names (comma-separated or repeated), in its order; None when it
     names none. An unknown id is a 404."""

@@ -151,3 +151,27 @@ def test_the_timeline_links_each_event_to_its_year(page: Page):
     page.wait_for_selector("html.js-ready")
     expect(page).to_have_url(re.compile(r"/years/2012$"))
     expect_year(page, 2012)
+
+
+def test_the_timeline_presentation_steps_through_the_years_with_the_map(page: Page):
+    page.goto("/present/timeline")
+    page.wait_for_selector("html.js-ready")
+    slides = page.locator(".slide")
+    expect(slides.first).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"/present/timeline\?step=2$"))
+    shown = page.locator(".slide:visible")
+    expect(shown).to_have_attribute("data-year", str(FIRST))
+    expect(shown).to_contain_text("China fences crossing routes on the Tumen")
+    for route_id in ROUTES:  # the map as it was in 2003: the northern route only
+        expect(page.locator(f"path.route-{route_id}")).to_have_count(
+            0 if route_id not in IN_USE[FIRST] else 2 if route_id == "northern-route" else 1)
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".slide:visible")).to_have_attribute("data-year", "2005")
+    expect(page.locator("path.route-southern-route").first).to_be_attached()
+    page.keyboard.press("End")  # the last slide is not a year's: the map shows every route
+    expect(page.locator("path.route-dmz-route").first).to_be_attached()
+    page.goto("/present/timeline?step=4")  # a deep link opens on its slide and its year
+    page.wait_for_selector("html.js-ready")
+    expect(page.locator(".slide:visible")).to_have_attribute("data-year", "2012")
+    expect(page.locator("path.route-dmz-route").first).to_be_attached()

@@ -134,6 +134,7 @@
     if (view) {
       var route = slide.dataset.route || "";
       view.showStage(route, parseInt(slide.dataset.stage, 10), animate);
+      view.showYear(slide.dataset.year ? Number(slide.dataset.year) : null);
     }
   }
 
