@@ -48,6 +48,21 @@ def route_ids(data: Path = SITE_DATA) -> list[str]:
     return [f["id"] for f in features if f["properties"].get("layer") == "route"]
 
 
+def drop_context_and_glossary(folder: Path) -> None:
+    """Take the context chapter and the glossary out of a copy of the site data, keeping it
+    valid: the stories' glossary links become web links, and the teachers' guide no longer
+    gives aims for the chapter's questions."""
+    for name in ("context.md", "glossary.md"):
+        (folder / name).unlink()
+    for story in (folder / "narratives").glob("*.md"):
+        text = story.read_text(encoding="utf-8")
+        story.write_text(text.replace("(glossary:", "(https://example.org/"), encoding="utf-8")
+    guide = folder / "teach.md"
+    if guide.exists():
+        text = guide.read_text(encoding="utf-8")
+        guide.write_text(text.replace("  context: [rights]\n", ""), encoding="utf-8")
+
+
 # -- waiting -------------------------------------------------------------------------------------
 def wait_until(condition: Callable[[], T], *, timeout: float = 30, interval: float = 0.05,
                what: str = "the condition") -> T:

@@ -11,7 +11,7 @@ import re
 
 import pytest
 import shapely
-from helpers import get, route_ids
+from helpers import drop_context_and_glossary, get, route_ids
 from shapely.geometry import shape
 
 from mapapp.web import create_app
@@ -130,12 +130,7 @@ def test_the_glossary_as_json(client, site_atlas):
 
 
 def test_without_the_files_the_chapter_is_not_found_and_the_glossary_empty(site_copy):
-    (site_copy.parent / "context.md").unlink()
-    (site_copy.parent / "glossary.md").unlink()
-    for name in ("southern-route", "dmz-route"):  # their stories link to the glossary
-        story = site_copy.parent / "narratives" / f"{name}.md"
-        story.write_text(story.read_text(encoding="utf-8").replace(
-            "(glossary:", "(https://example.org/"), encoding="utf-8")
+    drop_context_and_glossary(site_copy.parent)
     client = create_app({"MAPAPP_DATA": str(site_copy)}).test_client()
     get(client, "/api/context.json", 404)
     assert json.loads(get(client, "/api/glossary.json")[1]) == []

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import drop_context_and_glossary
 
 from mapapp.basemap import load_basemap
 from mapapp.loading import load_dataset
@@ -113,11 +114,6 @@ def test_the_context_chapter_and_the_glossary_are_in_the_atlas_frozen(atlas):
 
 def test_without_a_context_chapter_or_glossary_the_atlas_has_none(tmp_path):
     shutil.copytree(SITE.parent, tmp_path / "site")
-    (tmp_path / "site" / "context.md").unlink()
-    (tmp_path / "site" / "glossary.md").unlink()
-    for name in ("southern-route", "dmz-route"):  # their stories link to the glossary
-        story = tmp_path / "site" / "narratives" / f"{name}.md"
-        text = story.read_text(encoding="utf-8")
-        story.write_text(text.replace("(glossary:", "(https://example.org/"), encoding="utf-8")
+    drop_context_and_glossary(tmp_path / "site")
     atlas = load_atlas(tmp_path / "site" / "routes.geojson")
     assert (atlas.context, atlas.glossary) == (None, None)

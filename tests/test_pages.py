@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from helpers import Html, get, route_ids
+from helpers import Html, drop_context_and_glossary, get, route_ids
 
 from mapapp import charts, mapbuilder
 from mapapp.web import create_app
@@ -265,7 +265,7 @@ def test_a_route_page_keeps_its_story_in_front_with_a_link_back_to_the_chapter(c
 
 
 def test_without_a_context_chapter_the_map_page_has_neither_chapter_nor_link(site_copy):
-    (site_copy.parent / "context.md").unlink()
+    drop_context_and_glossary(site_copy.parent)
     _, html = get(create_app({"MAPAPP_DATA": str(site_copy)}).test_client(), "/")
     assert 'id="context"' not in html and "#context" not in html
 
