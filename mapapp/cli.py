@@ -7,6 +7,7 @@ be read or is not JSON, bad arguments, or unusable data.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -32,43 +33,90 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def data_option(what: str):
+    """The --data option every command takes (DESIGN section 2)."""
+    return click.option("--data", type=click.Path(path_type=Path),
+                        help=f"the routes.geojson {what} (default: $MAPAPP_DATA, else the "
+                             "project's data/routes.geojson)")
+
+
+def chosen_data(data: Path | None) -> Path:
+    """The data a command uses; when $MAPAPP_DATA chose it, says so, so that a maintainer never
+    checks or formats another copy than the one they meant."""
+    if data is not None:
+        return data
+    path = default_data_path()
+    if os.environ.get("MAPAPP_DATA"):
+        click.echo(f"Using {path} (from $MAPAPP_DATA).", err=True)
+    elif path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())  # the project's data, as the maintainer types it
+    return path
+
+
+def _unreadable(error: DataError) -> dict:
+    """A file with nothing to check, in the form of a problem (for --format json)."""
+    return {"path": error.path, "line": error.line or 1, "feature": None, "check": "structure",
+            "message": error.message, "hint": error.hint or "fix the file so that it can be read",
+            "severity": "error"}
+
+
+def echo_unreadable(error: DataError) -> None:
+    click.echo(_printable(str(error)) + (f"\n    hint: {error.hint}" if error.hint else ""),
+               err=True)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@data_option("to check, with what lies beside it")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for tools and editors")
 @click.option("--strict", is_flag=True,
-              help="exit 1 on warnings too (text not yet translated, or outdated)")
-def validate(paths: tuple[Path, ...], output: str, strict: bool) -> None:
+              help="exit 1 on warnings too (text not yet translated, a story out of its line's "
+                   "order): for CI and pre-commit")
+def validate(paths: tuple[Path, ...], data: Path | None, output: str, strict: bool) -> None:
     """Check the data and print every problem with its file:line and a hint.
 
     PATHS are GeoJSON files (their narratives/ and statistics.csv beside them are checked too),
-    folders holding a routes.geojson, narratives (.md) or statistics (.csv). Default: the
-    project's data, or $MAPAPP_DATA.
+    folders holding a routes.geojson, folders of narratives (data/narratives), or single
+    narratives (.md) and statistics (.csv). Default: the project's data, or $MAPAPP_DATA.
+    Exit code 0 valid, 1 problems found, 2 a file that cannot be read or is not JSON.
     """
+    from mapapp.loading import described, files_to_check
     from mapapp.validation import validate_file
 
-    problems, unusable = [], False
-    for path in paths or (default_data_path(),):
+    problems, unreadable, checked = [], [], []
+    for path in [*paths, *([data] if data else [])] or [chosen_data(None)]:
         try:
-            problems += validate_file(path)
+            files = files_to_check(path)
+            for file in files:
+                try:
+                    problems += validate_file(file)
+                except DataError as error:
+                    unreadable.append(error)
+            checked.append(described(files[0]) if len(files) == 1
+                           else f"{len(files)} files in {path}")
         except DataError as error:
-            unusable = True
-            click.echo(str(error), err=True)
+            unreadable.append(error)
     if output == "json":
-        click.echo(_printable(json.dumps([problem.as_dict() for problem in problems], indent=2,
-                                         ensure_ascii=False)))
+        found = [_unreadable(error) for error in unreadable]
+        found += [problem.as_dict() for problem in problems]
+        click.echo(_printable(json.dumps(found, indent=2, ensure_ascii=False)))
     else:
+        for error in unreadable:
+            echo_unreadable(error)
         for problem in problems:
             click.echo(_printable(problem.as_text()))
         errors = sum(1 for problem in problems if problem.is_error)
-        if problems:
+        warnings = f"{len(problems) - errors} warning(s)" if errors < len(problems) else ""
+        if errors:
             files = len({problem.path for problem in problems})
-            warnings = f" and {len(problems) - errors} warning(s)" if errors < len(problems) else ""
-            click.echo(f"{errors} problem(s){warnings} in {files} file(s).", err=True)
-        elif not unusable:
-            click.echo("No problems found.", err=True)
+            also = f" and {warnings}" if warnings else ""
+            click.echo(f"{errors} problem(s){also} in {files} file(s).", err=True)
+        elif checked and not unreadable:
+            also = f", {warnings}" if warnings else ""
+            click.echo(_printable(f"Checked {', '.join(checked)}: no problems{also}."), err=True)
     failing = [problem for problem in problems if strict or problem.is_error]
-    sys.exit(UNUSABLE if unusable else PROBLEMS if failing else OK)
+    sys.exit(UNUSABLE if unreadable else PROBLEMS if failing else OK)
 
 
 @cli.command(name="format")
@@ -187,6 +235,65 @@ def export(outdir: Path, data: Path | None, public_url: str | None, force: bool)
     click.echo(f"Wrote {result.files} files ({result.size / 1e6:.1f} MB) to {outdir} in "
                f"{result.seconds:.1f} s. Open {outdir / 'index.html'}, or serve the folder "
                "with any web server.", err=True)
+
+@cli.group()
+def new() -> None:
+    """Add a route or a crossing, ready to fill in (see docs/maintainers.md)."""
+
+
+def _new(layer: str, feature_id: str, data: Path | None) -> None:
+    from mapapp.scaffold import ScaffoldError, new_feature
+    from mapapp.validation import validate_path
+
+    path = chosen_data(data)
+    try:
+        written = new_feature(layer, feature_id, path)
+    except ScaffoldError as error:
+        click.echo(f"mapapp: {error}; nothing was written.", err=True)
+        sys.exit(PROBLEMS)
+    except DataError as error:
+        echo_unreadable(error)
+        sys.exit(UNUSABLE)
+    except OSError as error:
+        click.echo(f"mapapp: cannot write {error.filename or path}: {error.strerror or error}; "
+                   "nothing was written.", err=True)
+        sys.exit(UNUSABLE)
+    also = f" and its story in {written.narrative}" if written.narrative else ""
+    click.echo(f'Added {layer} "{feature_id}" at {written.data}:{written.line}{also}.', err=True)
+    label = f'feature "{feature_id}"'
+    left = [problem for problem in validate_path(path) if problem.feature == label
+            or problem.path == str(written.narrative)]
+    click.echo("Left to fill in:", err=True)
+    for problem in left:
+        click.echo(_printable(problem.as_text()), err=True)
+    click.echo("Then run `mapapp validate`, and `mapapp serve --debug` to see it on the map.",
+               err=True)
+
+
+@new.command(name="route")
+@click.argument("route_id", metavar="ID")
+@data_option("to add the route to")
+def new_route(route_id: str, data: Path | None) -> None:
+    """Add route ID after the last route, and its story's skeleton in narratives/ID.md.
+
+    Every line to write holds a "TODO: …" placeholder, which `mapapp validate` reports until it
+    is filled in; draw the line as a LineString in travel order. Exit code 0 written, 1 the id
+    is taken or not an id (nothing written), 2 the data cannot be read or written.
+    """
+    _new("route", route_id, data)
+
+
+@new.command(name="crossing")
+@click.argument("crossing_id", metavar="ID")
+@data_option("to add the crossing to")
+def new_crossing(crossing_id: str, data: Path | None) -> None:
+    """Add crossing ID after the last crossing, with placeholders to fill in.
+
+    Exit code 0 written, 1 the id is taken or not an id (nothing written), 2 the data cannot be
+    read or written.
+    """
+    _new("crossing", crossing_id, data)
+
 
 def main() -> None:
     """Console-script entry point: never a traceback, whatever the input."""

@@ -39,7 +39,7 @@ def canonical_text(path: Path) -> tuple[str, str]:
     except RecursionError:
         raise DataError(path, "is left as it is: it is nested too deeply") from None
     try:
-        return source.text, _dump(canonical(data)) + "\n"
+        return source.text, canonical_json(canonical(data)) + "\n"
     except RecursionError:
         raise DataError(path, "is left as it is: it is nested too deeply") from None
 
@@ -134,13 +134,13 @@ def _ordered(mapping: dict, order) -> dict:
             **{key: value for key, value in mapping.items() if key not in known}}
 
 
-def _dump(value, indent: int = 0) -> str:
+def canonical_json(value, indent: int = 0) -> str:
     """JSON with two-space indentation; short arrays of plain values stay on one line."""
     pad, inner = "  " * indent, "  " * (indent + 1)
     if isinstance(value, dict):
         if not value:
             return "{}"
-        members = [f"{inner}{_scalar(key)}: {_dump(item, indent + 1)}"
+        members = [f"{inner}{_scalar(key)}: {canonical_json(item, indent + 1)}"
                    for key, item in value.items()]
         return "{\n" + ",\n".join(members) + "\n" + pad + "}"
     if isinstance(value, list):
@@ -151,7 +151,7 @@ def _dump(value, indent: int = 0) -> str:
             numbers = all(isinstance(item, int | float) for item in value)
             if numbers or len(flat) + len(inner) <= INLINE_WIDTH:
                 return flat
-        items = [inner + _dump(item, indent + 1) for item in value]
+        items = [inner + canonical_json(item, indent + 1) for item in value]
         return "[\n" + ",\n".join(items) + "\n" + pad + "]"
     return _scalar(value)
 

@@ -66,8 +66,9 @@ class LoadError(Exception):
 class DataError(LoadError):
     """A data file cannot be read or is not JSON: there is nothing to check (exit code 2)."""
 
-    def __init__(self, path: Path | str, message: str, line: int | None = None):
-        self.path, self.message, self.line = str(path), message, line
+    def __init__(self, path: Path | str, message: str, line: int | None = None,
+                 hint: str = ""):
+        self.path, self.message, self.line, self.hint = str(path), message, line, hint
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
 
@@ -100,17 +101,26 @@ class JsonDocument(TextFile):
 
     def line(self, pointer: Pointer) -> int:
         """Line of the member at `pointer`, or of its nearest recorded ancestor."""
+        return self.line_of(self.offset(pointer))
+
+    def offset(self, pointer: Pointer) -> int:
+        """Where the member at `pointer` (or its nearest recorded ancestor) starts."""
         if self.positions is not None:
             while pointer not in self.positions and pointer:
                 pointer = pointer[:-1]
-            return self.line_of(self.positions.get(pointer, 0))
+            return self.positions.get(pointer, 0)
         offset = _skip(self.text, 0)
         for key in pointer[:self.depth]:
             child = self._member(offset, key)
             if child is None:
                 break
             offset = child
-        return self.line_of(offset)
+        return offset
+
+    def span(self, pointer: Pointer) -> tuple[int, int]:
+        """Where the member at `pointer` starts and ends in the text (for an edit in place)."""
+        start = self.offset(pointer)
+        return start, _end_of_value(self.text, start)
 
     def _member(self, offset: int, key) -> int | None:
         """Offset of member `key` of the object or array starting at `offset`, if it has one."""
@@ -211,6 +221,29 @@ def data_file(path: Path | str) -> Path:
     return path
 
 
+def files_to_check(path: Path | str) -> list[Path]:
+    """What `mapapp validate PATH` checks: a file, the routes.geojson of a folder holding one, or
+    else every document (.md) and table (.csv) of the folder (data/narratives)."""
+    path = Path(path)
+    if path.is_dir() and not (path / ROUTES).exists():
+        files = sorted(file for file in path.iterdir()
+                       if file.suffix.lower() in (".md", ".csv") and file.is_file())
+        if not files:
+            raise DataError(path, f"is a folder without a {ROUTES}, narratives (.md) or "
+                            "statistics (.csv)")
+        return files
+    return [data_file(path)]
+
+
+def described(path: Path | str) -> str:
+    """What checking `path` reads, in words: "data/routes.geojson and 8 narratives"."""
+    path = Path(path)
+    if path.suffix.lower() in (".md", ".csv"):
+        return str(path)
+    count = len(_narrative_files(path.parent / NARRATIVES))
+    return f"{path} and {count} narrative{'' if count == 1 else 's'}"
+
+
 def basemap_files(data_path: Path | str) -> dict[str, Path]:
     """The base map's layer files: those beside the data when it has its own base map (a
     `basemap/countries.geojson`), else the project's; a layer not built yet is left out."""
@@ -297,12 +330,7 @@ def read_json(path: Path) -> JsonDocument:
         with cycle_collection_paused():
             document.data = json.loads(text, object_pairs_hook=mapping)
     except json.JSONDecodeError as error:
-        message = error.msg[0].lower() + error.msg[1:]
-        if error.pos >= len(text.rstrip()):
-            message = "ends before the JSON is complete (is the file truncated?)"
-        raise DataError(
-            path, f"is not valid JSON: {message} (column {error.colno})", error.lineno
-        ) from None
+        raise syntax_error(path, text, error) from None
     except RecursionError:
         raise DataError(path, "is not usable JSON: arrays or objects are nested too deeply"
                         ) from None
@@ -312,6 +340,59 @@ def read_json(path: Path) -> JsonDocument:
     if duplicated:
         _record_positions(document)
     return document
+
+
+def syntax_error(path: Path | str, text: str, error: json.JSONDecodeError) -> DataError:
+    """The DataError for a JSON syntax error, at the mistake itself rather than where the parser
+    noticed it (a trailing comma is noticed at the next line's bracket), saying what it
+    probably is and how to fix it."""
+    position, message, hint = _mistake(text, error)
+    source = TextFile(Path(path), text)
+    line = source.line_of(position)
+    column = position - text.rfind("\n", 0, position)
+    return DataError(path, f"is not valid JSON: {message} (column {column})", line, hint)
+
+
+def _mistake(text: str, error: json.JSONDecodeError) -> tuple[int, str, str]:
+    position, found = error.pos, text[error.pos:error.pos + 1]
+    before = len(text[:position].rstrip()) - 1  # the last character written before it
+    after_comma = before >= 0 and text[before] == ","
+    unclosed = error.msg.startswith("Unterminated string") and '"' not in text[position + 1:]
+    if position >= len(text.rstrip()) or unclosed:
+        return (position, "ends before the JSON is complete (is the file truncated?)",
+                "restore the end of the file: every [ and { needs its ] and }")
+    if found in "]}" and after_comma:
+        return (before, "a trailing comma: the last item of a list or object has a comma after "
+                "it", "delete this comma")
+    if found == "'":
+        return (position, "a text in single quotes", 'JSON texts and keys use double quotes: '
+                'write "…"')
+    if text.startswith(("//", "/*"), position):
+        return position, "a comment, which JSON does not allow", "delete the comment"
+    if error.msg.startswith("Expecting ',' delimiter"):
+        return (before + 1, "a comma is missing after this value",
+                "add a comma between the two items or members")
+    if error.msg.startswith("Expecting property name") and (found.isalpha() or found == "_"):
+        return (position, "a key without double quotes", 'write the key in double quotes: '
+                '"key": value')
+    if error.msg.startswith("Expecting ':' delimiter"):
+        return position, "a colon is missing after a key", 'write "key": value'
+    if error.msg.startswith("Expecting value") and found.isalpha():
+        return (position, "a word JSON does not know (a text without quotes?)",
+                'write texts in double quotes; the only bare words are true, false and null')
+    if error.msg.startswith("Invalid control character"):
+        return (position, "a text holds a line break or a tab",
+                "keep the text on one line (write \\n for a line break)")
+    if error.msg.startswith("Unterminated string"):
+        return position, "a text is never closed", 'end it with a double quote (")'
+    if error.msg.startswith("Invalid \\escape"):
+        return (position, "a backslash JSON does not know",
+                "write a backslash as \\\\, or use \\n, \\t or \\u…")
+    if error.msg.startswith("Extra data"):
+        return (position, "more follows the end of the JSON",
+                "delete it, or check that the brackets above close where they should")
+    message = error.msg[0].lower() + error.msg[1:]
+    return position, message, "check the punctuation here against docs/data-format.md"
 
 
 def _skip(text: str, index: int) -> int:

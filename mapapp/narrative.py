@@ -33,6 +33,7 @@ _TEXT_KEYS = ("title", "content_note", "teacher_note")
 FORMAT_DOC = "see docs/data-format.md, section narratives"
 
 _KEY_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
+_OTHER_HEADING = re.compile(r"^(#|#{3,6})\s+(\S.*)$")  # any heading level but `##`
 # `[MDL](glossary:mdl)`: a link to a glossary entry, by its id (resolved by the validator).
 GLOSSARY_LINK = re.compile(r"\]\(\s*<?glossary:([^)\s>]*)")
 _MARKDOWN_LINK = re.compile(r"\]\(\s*<?(https?://[^)\s>]+)")
@@ -266,8 +267,9 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
     kind; a section is (line, title, its key lines, prose, sources)."""
     lines = _lines(text)
     header, body_start = _head(lines, issues, header_keys, required)
-    headings = [i for i in range(body_start, len(lines)) if lines[i].startswith("## ")]
+    headings = _headings(lines, body_start, kind, issues)
     intro_end = headings[0] if headings else len(lines)
+    _stray_keys(lines, body_start, intro_end, kind, issues)
     links = _links(body_start + 1, lines[body_start:intro_end])
     sections = []
     for i, end in zip(headings, [*headings[1:], len(lines)], strict=False):
@@ -279,6 +281,45 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
                             f"{kind.missing_hint} ({kind.doc})"))
     intro = "\n".join(line for line in lines[body_start:intro_end] if not line.startswith("# "))
     return _Parts(header, intro.strip(), sections, links)
+
+
+def _headings(lines: list[str], body_start: int, kind: _Sections,
+              issues: list[Issue]) -> list[int]:
+    """Where the sections start. A heading of another level (`#`, `###`) after the first
+    section, or one followed by a section's key lines, is a section heading written wrongly: one
+    fault at its line, and read as a section, so that its lines are not blamed on the previous
+    one. A `#` title in the introduction stays a title."""
+    headings: list[int] = []
+    for index in range(body_start, len(lines)):
+        line = lines[index]
+        if line.startswith("## "):
+            headings.append(index)
+        elif (match := _OTHER_HEADING.match(line)) and (headings or _opens_section(
+                lines, index, kind)):
+            issues.append(Issue(index + 1, f'"{line.strip()}" is a level-{len(match[1])} '
+                                f'heading; {kind.noun} headings are "##"',
+                                f"write `## {match[2].strip()}` ({kind.doc})"))
+            headings.append(index)
+    return headings
+
+
+def _opens_section(lines: list[str], index: int, kind: _Sections) -> bool:
+    following = next((line.strip() for line in lines[index + 1:] if line.strip()), "")
+    match = _KEY_LINE.match(following)
+    return bool(match and match[1].lower() in kind.keys)
+
+
+def _stray_keys(lines: list[str], start: int, end: int, kind: _Sections,
+                issues: list[Issue]) -> None:
+    """A section's `key: value` line in the introduction belongs to no section: the map and the
+    page would show it as prose."""
+    for index in range(start, end):
+        match = _KEY_LINE.match(lines[index].strip())
+        if match and match[1].lower() in kind.keys:
+            issues.append(Issue(index + 1, f'a "{match[1].lower()}:" line in the introduction, '
+                                f"before the first {kind.noun}",
+                                f"put it right below the `## ` heading of its {kind.noun}, or "
+                                f"write it as a sentence ({kind.doc})"))
 
 
 def _lines(text: str) -> list[str]:
@@ -327,8 +368,13 @@ def _header(lines: list[str], issues: list[Issue],
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         reason = getattr(error, "problem", None) or "not valid YAML"
-        issues.append(Issue(line, f"the header is not valid YAML: {reason}",
-                            "write `key: value` lines; quote texts that contain a colon"))
+        if "\t" in lines[min(line - 1, len(lines) - 1)]:
+            issues.append(Issue(line, "the header has a tab, which YAML does not allow",
+                                "use spaces instead: one after the colon, two before each "
+                                "`- ` item"))
+        else:
+            issues.append(Issue(line, f"the header is not valid YAML: {reason}",
+                                "write `key: value` lines; quote texts that contain a colon"))
         return {}, end + 1
     if not isinstance(header, dict):
         issues.append(Issue(2, "the header must hold `key: value` lines",
@@ -400,7 +446,7 @@ def _text(value: str) -> str | None:
 
 def _section(start: int, section: list[str], kind: _Sections, issues: list[Issue]):
     """A `##` section: (its line, title, key lines, prose, sources, where the prose starts)."""
-    title = section[0][3:].strip()
+    title = section[0].lstrip("#").strip()
     label = f'{kind.noun} "{title}"'
     fields: dict[str, str] = {}
     index = 1

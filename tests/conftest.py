@@ -38,6 +38,13 @@ settings.load_profile(os.environ.get("MAPAPP_HYPOTHESIS", "default"))
 def pytest_addoption(parser):
     parser.addoption("--slow", action="store_true",
                      help="also run the tests marked slow (CI does)")
+    parser.addoption("--data", metavar="PATH",
+                     help="the routes.geojson the data-truth tests check (as $MAPAPP_DATA)")
+
+
+def pytest_configure(config):
+    if config.getoption("--data"):
+        os.environ["MAPAPP_DATA"] = str(Path(config.getoption("--data")).resolve())
 
 
 def pytest_collection_modifyitems(config, items):

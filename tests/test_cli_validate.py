@@ -27,29 +27,34 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# (content, message, hint): JSON syntax errors come with a hint on a second line.
 HOSTILE = {
-    "empty": (b"", "is empty: a FeatureCollection is expected"),
-    "whitespace": (b"  \n\t\n", "is empty: a FeatureCollection is expected"),
-    "binary": (bytes(range(256)) * 4, "is not UTF-8 text"),
+    "empty": (b"", "is empty: a FeatureCollection is expected", None),
+    "whitespace": (b"  \n\t\n", "is empty: a FeatureCollection is expected", None),
+    "binary": (bytes(range(256)) * 4, "is not UTF-8 text", None),
     "truncated": (b'{"type": "FeatureCollection", "features": [{"type": "Fea',
-                  "is not valid JSON"),
-    "deeply-nested": (b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
-    "not-json": (b"type: FeatureCollection\n", "is not valid JSON"),
+                  "is not valid JSON: ends before the JSON is complete",
+                  "restore the end of the file: every [ and { needs its ] and }"),
+    "deeply-nested": (b"[" * 200_000 + b"]" * 200_000, "nested too deeply", None),
+    "not-json": (b"type: FeatureCollection\n",
+                 "is not valid JSON: a word JSON does not know (a text without quotes?)",
+                 "write texts in double quotes; the only bare words are true, false and null"),
 }
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_unreadable_input_exits_2_with_one_line_and_is_not_changed(tmp_path, name):
-    content, message = HOSTILE[name]
+    content, message, hint = HOSTILE[name]
     path = tmp_path / f"{name}.geojson"
     path.write_bytes(content)
     before = digest(path)
     result = run("validate", str(path))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert message in result.stderr
-    assert str(path) in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[1:] == ([f"    hint: {hint}"] if hint else [])
+    assert message in lines[0]
+    assert lines[0].startswith(f"{path}:")
     assert digest(path) == before
 
 
@@ -89,10 +94,12 @@ def test_missing_file_and_folder_exit_2(tmp_path):
     assert "is a folder without a routes.geojson" in result.stderr
 
 
-def test_shipped_data_is_valid_in_a_real_process():
-    result = run("validate")
-    assert (result.returncode, result.stdout) == (0, "")
-    assert "No problems found." in result.stderr
+def test_shipped_data_is_valid_in_a_real_process_which_says_what_it_checked():
+    result = run("validate", cwd=PROJECT_DATA.parents[1])
+    narratives = len(list((PROJECT_DATA.parent / "narratives").glob("*.md")))
+    assert result.returncode == 0
+    assert (f"Checked data/routes.geojson and {narratives} narratives: no problems"
+            in result.stderr)
 
 
 def test_json_output_has_the_documented_fields():

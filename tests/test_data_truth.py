@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections import Counter
 from decimal import Decimal
@@ -27,8 +28,9 @@ from mapapp.loading import load_dataset
 from mapapp.validation import inspect
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-ROUTES = DATA / "routes.geojson"
+# The data under test: the project's, or another copy (`pytest --data PATH` or $MAPAPP_DATA).
+ROUTES = Path(os.environ.get("MAPAPP_DATA") or ROOT / "data" / "routes.geojson").resolve()
+DATA = ROUTES.parent
 STATISTICS = DATA / "statistics.csv"
 FACTS = Path(__file__).resolve().parents[2] / "shared" / "facts" / "FACTS.md"
 needs_facts = pytest.mark.skipif(
@@ -200,7 +202,7 @@ def test_peer_validator_finds_every_geometry_valid(peer, features):
 @pytest.fixture(scope="module")
 def inspection():
     result = inspect(load_dataset(ROUTES))
-    assert result.problems == [], "mapapp validate must pass first"
+    assert [p for p in result.problems if p.is_error] == [], "mapapp validate must pass first"
     return result
 
 

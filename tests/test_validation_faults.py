@@ -48,7 +48,7 @@ EXPECTED = [
     ('schema-countries-not-from-prk', 11, 'spatial', 'feature "test-route"', 'the line passes through PRK → CHN, but its countries are CHN → PRK'),
     ('schema-crossing-as-line', 53, 'schema', 'feature "musan-nanping"', 'a crossing is drawn as a Point, not a LineString'),
     ('schema-duplicate-id', 79, 'schema', 'feature "country-prk"', 'the id "country-prk" is already used by the feature on line 57'),
-    ('schema-javascript-url', 87, 'schema', 'feature "country-chn"', "a source's url 'javascript:alert(1)' is not an http or https address"),
+    ('schema-javascript-url', 91, 'schema', 'feature "country-chn"', "a source's url 'javascript:alert(1)' is not an http or https address"),
     ('schema-missing-summary', 7, 'schema', 'feature "test-route"', 'a route needs the property "summary"'),
     ('schema-unknown-property', 51, 'schema', 'feature "musan-nanping"', 'has an unknown property "sorces" for a crossing'),
     ('spatial-barrier-off-border', 117, 'spatial', 'feature "test-barrier"', 'a stretch of the barrier lies 10.7 km from a border between two countries of the base map'),
@@ -104,7 +104,8 @@ def test_truncated_json_is_unreadable_with_its_line():
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         f"{FAULTS / 'structure-truncated.geojson'}:12: is not valid JSON: ends before the JSON "
-        "is complete (is the file truncated?) (column 23)")
+        "is complete (is the file truncated?) (column 23)\n"
+        "    hint: restore the end of the file: every [ and { needs its ] and }")
 
 
 def test_narrative_faults_are_each_reported_at_their_line():

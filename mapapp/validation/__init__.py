@@ -22,9 +22,11 @@ from mapapp.narrative import parse_context, parse_glossary, parse_narrative
 from mapapp.parsing import Parsed, parse
 from mapapp.statistics import parse_statistics
 from mapapp.validation import (
+    agreement,
     chronology,
     documents,
     geometry,
+    placeholders,
     references,
     safety,
     schema,
@@ -37,8 +39,8 @@ from mapapp.validation.core import CHECKS, Inspection, Problem
 __all__ = ["CHECKS", "Inspection", "Problem", "check", "inspect", "validate", "validate_file",
            "validate_path"]
 
-STEPS = (structure, geometry, schema, documents, references, chronology, spatial, safety,
-         translation)
+STEPS = (structure, geometry, schema, documents, references, chronology, spatial, agreement,
+         safety, translation, placeholders)
 
 
 def check(parsed: Parsed) -> Inspection:

@@ -54,9 +54,12 @@ def _codes_have_countries(inspection: Inspection, ref: Feature, countries) -> No
     codes = ref.properties.get("countries")
     for index, code in enumerate(codes if isinstance(codes, list) else []):
         if isinstance(code, str) and len(code) == 3 and code not in countries:
+            close = difflib.get_close_matches(code, countries, n=1, cutoff=0.6)
+            hint = (f"did you mean {close[0]}? Else add" if close else "add")
             inspection.report(CHECK, f"lists {code}, which has no country feature",
-                              f'add a feature with "layer": "country", "iso3": "{code}" and its '
-                              "role, policy and sources", ref, ("properties", "countries", index))
+                              f'{hint} a feature with "layer": "country", "iso3": "{code}" and '
+                              "its role, policy and sources (docs/maintainers.md, adding a "
+                              "country)", ref, ("properties", "countries", index))
 
 
 def _narratives(inspection: Inspection, by_id, countries) -> None:

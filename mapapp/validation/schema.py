@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -158,8 +159,8 @@ class _Feature:
                         '"year": ..., "url": "https://..."}', *member)
             return
         for index, source in enumerate(value):
-            check_source(source, lambda message, hint, i=index: self.report(
-                message, hint, *member, i))
+            check_source(source, lambda message, hint, i=index, s=source: self.report(
+                message, hint, *member, i, *_source_member(message, s)))
 
     # -- routes ---------------------------------------------------------------------------------
     def _route_countries(self, value, member) -> None:
@@ -277,3 +278,13 @@ LAYER_PROPERTY_RULES: dict[tuple[str, str], PropertyRule] = {
 def _slug(value: str) -> str:
     cleaned = "".join(char if char.isalnum() else "-" for char in value.lower())
     return "-".join(part for part in cleaned.split("-") if part) or "my-feature"
+
+
+_SOURCE_MEMBER = re.compile(r"a source's (\w+)")
+
+
+def _source_member(message: str, source) -> tuple[str, ...]:
+    """The member of a source a fault is about ("a source's year …"), so that the problem
+    points at its value's line rather than at the source's `{`."""
+    match = _SOURCE_MEMBER.match(message)
+    return (match[1],) if match and isinstance(source, dict) and match[1] in source else ()

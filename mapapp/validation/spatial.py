@@ -306,8 +306,14 @@ def check(inspection: Inspection) -> None:
         return
     features = [ref for ref in inspection.features_in("crossing", "route", "dmz", "barrier")
                 if ref.index not in outside and _drawn_as_contracted(ref)]
-    routes = [ref for ref in features
-              if ref.layer == "route" and isinstance(ref.properties.get("countries"), list)]
+    # A code without a country feature (a typo, reported by the reference check) would only
+    # be repeated here as a line through other countries.
+    known = {code for ref in inspection.features_in("country")
+             if isinstance(code := ref.properties.get("iso3"), str)}
+    routes = [ref for ref in features if ref.layer == "route"
+              and isinstance(ref.properties.get("countries"), list)
+              and all(code in known for code in ref.properties["countries"]
+                      if isinstance(code, str)) and _modes_usable(ref)]
     walked = _walk(inspection, routes, countries)
     distances = _crossing_distances(
         inspection, [ref for ref in features if ref.layer == "crossing"], countries)
@@ -324,6 +330,15 @@ def check(inspection: Inspection) -> None:
             _route(inspection, ref, walked[ref.index])
         elif ref.index in metric:
             _dmz(inspection, ref, countries, metric[ref.index])
+
+
+def _modes_usable(ref: Feature) -> bool:
+    """Whether the route's `modes` (if any) give one known mode a part: else which parts fly is
+    unknown, the schema check reports the cause, and the countries walked would be a
+    consequence of it, with wrong advice."""
+    modes = ref.properties.get("modes")
+    return modes is None or (isinstance(modes, list) and len(modes) == len(_parts(ref.shape))
+                             and all(mode in contract.MODES for mode in modes))
 
 
 def _drawn_as_contracted(ref: Feature) -> bool:

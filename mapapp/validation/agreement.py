@@ -1,0 +1,135 @@
+"""A route and its narrative tell the same journey: the stages go where the route goes, in the
+order its line is drawn, and the crossings it lists lie on its line.
+
+Each side may be right alone and the two still disagree; the site would then number a stage on
+the map where the line never passes, or fly backwards along it. A stage in a country the route
+does not list, or out of the line's order, is a warning: a line is drawn at the base map's scale
+and may leave out a last flight, and a story may turn back where the line does not; `mapapp
+validate --strict` fails on them.
+"""
+
+from __future__ import annotations
+
+from pyproj import Transformer
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.ops import substring
+
+from mapapp.narrative import Narrative, Stage
+from mapapp.parsing import Feature
+from mapapp.validation.core import Inspection
+from mapapp.validation.spatial import AEQD, transform
+
+CROSSING_TOLERANCE_M = 10_000  # a route's crossing lies on its line, give or take a town
+STAGE_NEAR_M = 50_000  # a stage this close to the line has a place along it
+BACKTRACK_M = 20_000  # stages closer than this along the line are in any order
+_TO_METRES = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
+
+
+def check(inspection: Inspection) -> None:
+    by_id = inspection.by_id()
+    # What an earlier check found wrong with a route or a crossing (a line the wrong way round,
+    # a swapped position) is the cause; a disagreement with it would only be its consequence.
+    faulty = {problem.feature for problem in inspection.problems if problem.is_error}
+    by_id = {key: ref for key, ref in by_id.items() if ref.label not in faulty}
+    for route in inspection.features_in("route"):
+        if route.label in faulty:
+            continue
+        narrative = inspection.narratives.get(route.id or "")
+        line = _metric_line(route)
+        crossings = route.properties.get("crossings")
+        listed = [c for c in crossings if isinstance(c, str)] if isinstance(crossings, list) else []
+        if line is not None:
+            _crossings_on_line(inspection, route, line, listed, by_id)
+        if narrative is None:
+            continue
+        _stage_places(inspection, route, narrative, listed, by_id)
+        if isinstance(line, LineString):
+            _travel_order(inspection, narrative, line, by_id)
+
+
+def _metric_line(route: Feature):
+    """The route's line in metres: its parts joined when they follow on, else the parts."""
+    shape = route.shape
+    if isinstance(shape, MultiLineString):
+        parts = list(shape.geoms)
+        if all(a.coords[-1] == b.coords[0] for a, b in zip(parts, parts[1:], strict=False)):
+            shape = LineString([parts[0].coords[0], *(xy for p in parts for xy in p.coords[1:])])
+    if not isinstance(shape, LineString | MultiLineString) or shape.is_empty:
+        return None
+    return transform(_TO_METRES, shape)
+
+
+def _crossings_on_line(inspection: Inspection, route: Feature, line, listed: list[str],
+                       by_id: dict[str, Feature]) -> None:
+    for index, crossing_id in enumerate(listed):
+        crossing = by_id.get(crossing_id)
+        if crossing is None or crossing.layer != "crossing" or crossing.shape is None:
+            continue  # the reference check reports it
+        distance = line.distance(transform(_TO_METRES, crossing.shape))
+        if distance > CROSSING_TOLERANCE_M:
+            inspection.report("spatial", f'lists crossing "{crossing_id}", which lies '
+                              f"{distance / 1000:.0f} km from its line",
+                              "draw the line through the crossing, or list the crossing the "
+                              "line really takes", route, ("properties", "crossings", index))
+
+
+def _stage_places(inspection: Inspection, route: Feature, narrative: Narrative,
+                  listed: list[str], by_id: dict[str, Feature]) -> None:
+    countries = route.properties.get("countries")
+    countries = countries if isinstance(countries, list) else []
+    # A listed id that names no crossing is the cause (the reference check reports it); a stage
+    # at another crossing may be its consequence, not another fault.
+    resolved = all(getattr(by_id.get(c), "layer", None) == "crossing" for c in listed)
+    for stage in narrative.stages:
+        place = stage.place
+        if place is None:
+            continue
+        target = by_id.get(place.ref)
+        if (place.kind == "crossing" and resolved and place.ref not in listed and target
+                is not None and target.layer == "crossing"):
+            inspection.report("reference", f'stage "{stage.title}" goes to crossing '
+                              f'"{place.ref}", which the route does not list in its crossings',
+                              f'add "{place.ref}" to the crossings of route "{route.id}", or '
+                              f"place the stage at one of them: {', '.join(listed) or 'none yet'}",
+                              path=str(narrative.path), line=stage.line)
+        elif place.kind == "country" and countries and place.ref not in countries:
+            inspection.report("reference", f'stage "{stage.title}" is placed in {place.ref}, a '
+                              f'country route "{route.id}" never enters',
+                              f"place it in one of {', '.join(map(str, countries))}, or add "
+                              f"{place.ref} to the route's countries (and draw the line through "
+                              "it)", path=str(narrative.path), line=stage.line,
+                              severity="warning")
+
+
+def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString,
+                  by_id: dict[str, Feature]) -> None:
+    """Each stage near the line must lie at or after the previous one along it; a stage that
+    lies near the line only before that point is out of order."""
+    reached, previous = 0.0, None
+    for stage in narrative.stages:
+        point = _point_of(stage, by_id)
+        if point is None or line.distance(point) > STAGE_NEAR_M:
+            continue
+        ahead = substring(line, reached, line.length)
+        if ahead.distance(point) <= STAGE_NEAR_M:
+            reached += ahead.project(point)
+            previous = stage
+        elif line.project(point) < reached - BACKTRACK_M and previous is not None:
+            inspection.report("spatial", f'stage "{stage.title}" comes after stage '
+                              f'"{previous.title}" in the story, but lies before it along the '
+                              "route's line",
+                              "put the stages in travel order, or draw the line the way the "
+                              "story goes (from North Korea onwards)",
+                              path=str(narrative.path), line=stage.line, severity="warning")
+
+
+def _point_of(stage: Stage, by_id: dict[str, Feature]) -> Point | None:
+    place = stage.place
+    if place is None:
+        return None
+    if place.kind == "point":
+        return transform(_TO_METRES, Point(place.lon, place.lat))
+    target = by_id.get(place.ref)
+    if place.kind == "crossing" and target is not None and isinstance(target.shape, Point):
+        return transform(_TO_METRES, target.shape)
+    return None
