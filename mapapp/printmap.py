@@ -12,8 +12,10 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import shapely
+from flask_babel import gettext
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
@@ -96,20 +98,28 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
 
     view = box(west, _inverse_y(bottom), east, _inverse_y(top))
     tolerance = 0.6 / scale  # below a unit of the drawing
+    title = gettext("Map of the route: %(title)s", title=route.title)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
            f'class="print-map" role="img" aria-labelledby="{element_id}-title '
            f'{element_id}-desc" font-family="system-ui, sans-serif">',
-           f'<title id="{element_id}-title">Map of the route: {html.escape(route.title)}</title>',
+           f'<title id="{element_id}-title">{html.escape(title)}</title>',
            f'<desc id="{element_id}-desc">{html.escape(_description(atlas, route))}</desc>',
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{style.SEA}"/>']
 
+    out.append(_patterns(element_id))
     for country in atlas.countries:
         shape = shapely.clip_by_rect(country.shape, *view.bounds).simplify(tolerance)
         if not shape.is_empty:
-            fill = style.ROLE_FILLS.get(country.role, style.ROLE_FILLS[None])
+            fill = (f"url(#{element_id}-{country.role})" if country.role in PATTERNED
+                    else style.ROLE_FILLS.get(country.role, style.ROLE_FILLS[None]))
             out.append(f'<path {_attributes(d=_path(shape, project), fill=fill)} '
                        f'stroke="{style.BORDER}" stroke-width="1" '
                        f'stroke-linejoin="round"/>')
+    rivers = _rivers(atlas, route, view, zoom_of(east - west))
+    for river in rivers:
+        shape = shapely.clip_by_rect(river.geometry, *view.bounds).simplify(tolerance)
+        out.append(f'<path {_attributes(d=_path(shape, project))} fill="none" '
+                   f'stroke="{style.RIVER}" stroke-width="2.5" stroke-linecap="round"/>')
     for feature in atlas.dmz:
         shape = shapely.clip_by_rect(feature.geometry, *view.bounds)
         if shape.is_empty:
@@ -128,15 +138,6 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{max(radius, 6):.1f}" fill="#ffffff" '
                    f'fill-opacity="0.6" stroke="{style.INK}" stroke-width="2" '
                    f'stroke-dasharray="4 5"/>')
-    for iso3 in dict.fromkeys(route.countries):
-        country = atlas.country(iso3)
-        inside = shapely.clip_by_rect(country.shape, *view.bounds)
-        if not inside.is_empty:
-            x, y = project(*inside.representative_point().coords[0])
-            out.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="24" '
-                       f'font-weight="600" fill="{style.INK}" stroke="#ffffff" '
-                       f'stroke-width="5" stroke-linejoin="round">'
-                       f'{html.escape(country.name)}</text>')
     for leg in route.legs:
         air = leg.mode == "air"
         d = _path(shapely.LineString(leg.coordinates), project)
@@ -147,30 +148,220 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
                                      stroke_dasharray=dashes)  # a white casing, then the line
             out.append(f'<path {attributes} fill="none" stroke-linecap="round" '
                        f'stroke-linejoin="round"/>')
-    for number, (x, y) in enumerate(_spread([project(p.x, p.y) for p in points]), start=1):
-        out.append(f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="{MARKER_RADIUS}" fill="#ffffff" '
-                   f'stroke="{style.INK}" stroke-width="2.5"/>'
-                   f'<text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" font-size="18" '
-                   f'font-weight="700" fill="{style.INK}">{number}</text></g>')
+    markers = _spread([project(p.x, p.y) for p in points])
+    taken = [_Box(x - MARKER_RADIUS - 3, y - MARKER_RADIUS - 3, x + MARKER_RADIUS + 3,
+                  y + MARKER_RADIUS + 3) for x, y in markers]
+    taken.append(_Box(WIDTH - 10 - CREDIT_WIDTH, HEIGHT - 30, WIDTH, HEIGHT))  # the credit
+    towns = _towns(atlas, route, view, zoom_of(east - west))
+    for town in towns:
+        x, y = project(town.lon, town.lat)
+        radius = 5 if town.capital else 4
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{style.INK}" '
+                   f'stroke="#ffffff" stroke-width="1.5"/>')
+        taken.append(_Box(x - radius, y - radius, x + radius, y + radius))
+    crossed = {atlas.crossing(crossing_id).river for crossing_id in route.crossings}
+
+    def river_names(chosen) -> list:
+        return [[_Label(river.name, *project(*point), 20, "400", style.WATER_INK, "italic")
+                 for point in _river_points(river, view)] for river in chosen]
+
+    # The names the story needs first (the rivers it crosses, the countries, its regions and
+    # towns), then the rest where room is left.
+    labels = river_names(river for river in rivers if river.name in crossed)
+    labels += [[_Label(name, *project(*point), 24, "600", style.INK, "") for point in points]
+               for name, points in _country_points(atlas, route, view)]
+    labels += [_Label(region.name, *project(region.lon, region.lat), 20, "600", style.INK,
+                      "italic") for region in _regions(atlas, route, view)]
+    labels += [_Label(town.name, *project(town.lon, town.lat), 19, "600", style.INK, "",
+                      town=True) for town in towns if town.on_route]
+    labels += river_names(river for river in rivers if river.name not in crossed)
+    labels += [_Label(town.name, *project(town.lon, town.lat), 19, "400", style.INK, "",
+                      town=True) for town in towns if not town.on_route]
+    for options in labels:  # a label, or a river's name at any of several points
+        for label in options if isinstance(options, list) else [options]:
+            if (placed := _place(label, taken)) is not None:
+                out.append(placed)
+                break
+    for (x, y), point in zip(markers, points, strict=True):
+        px, py = project(point.x, point.y)
+        if math.dist((x, y), (px, py)) > 1:  # moved aside: a line back to its place
+            out.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
+                       f'stroke="{style.INK}" stroke-width="1.5"/>')
+    for number, (x, y) in enumerate(markers, start=1):
+        out.append(f'<g class="stage-marker"><circle cx="{x:.1f}" cy="{y:.1f}" '
+                   f'r="{MARKER_RADIUS}" fill="#ffffff" stroke="{style.INK}" '
+                   f'stroke-width="2.5"/><text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" '
+                   f'font-size="18" font-weight="700" fill="{style.INK}">{number}</text></g>')
+    credit = gettext("Borders: Natural Earth. Routes drawn between towns, at regional scale.")
     out.append(f'<text x="{WIDTH - 10}" y="{HEIGHT - 10}" text-anchor="end" font-size="14" '
-               f'fill="{style.INK}">Borders: Natural Earth. Routes drawn between towns, '
-               f'at regional scale.</text>')
+               f'fill="{style.INK}">{html.escape(credit)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
 
+# Black-and-white printers: the roles differ by pattern too, not only by fill.
+PATTERNED = ("origin", "transit")
+PRINTED_WIDTH_PX = 446  # the map on paper (118 mm), in CSS pixels: for the web map's zooms
+CREDIT_WIDTH = 560
+
+
+def _patterns(element_id: str) -> str:
+    """North Korea hatched, the countries people cross dotted (the handout's caption says so)."""
+    fills = style.ROLE_FILLS
+    return (f'<defs><pattern id="{element_id}-origin" width="9" height="9" '
+            f'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            f'<rect width="9" height="9" fill="{fills["origin"]}"/>'
+            f'<line x1="0" y1="0" x2="0" y2="9" stroke="#6b3b2b" stroke-width="1.6"/></pattern>'
+            f'<pattern id="{element_id}-transit" width="11" height="11" '
+            f'patternUnits="userSpaceOnUse"><rect width="11" height="11" '
+            f'fill="{fills["transit"]}"/><circle cx="5.5" cy="5.5" r="1.4" fill="#6e6040"/>'
+            f"</pattern></defs>")
+
+
+def zoom_of(span: float) -> float:
+    """The web map's zoom that shows `span` degrees of longitude as wide as the printed map:
+    the names the web map shows at that zoom are the ones the paper has room for."""
+    return math.log2(PRINTED_WIDTH_PX * 360 / (256 * span))
+
+
+def _rivers(atlas: Atlas, route: Route, view, zoom: float) -> list:
+    """The rivers in view that the web map names at this zoom, and always those the route
+    crosses (the Tumen or the Yalu at its crossings, the Mekong)."""
+    crossed = {atlas.crossing(crossing_id).river for crossing_id in route.crossings}
+    return [river for river in atlas.rivers
+            if river.geometry.intersects(view) and (
+                river.min_zoom <= zoom + 0.5 or river.name in crossed
+                or river.geometry.intersects(route.geometry))]
+
+
+def _river_points(river, view) -> list[tuple[float, float]]:
+    """Where a river's name may go, best first: along its longest stretch in view, from the
+    middle outwards."""
+    inside = shapely.clip_by_rect(river.geometry, *view.bounds)
+    longest = max(getattr(inside, "geoms", [inside]), key=lambda part: part.length)
+    shares = sorted((step / 20 for step in range(1, 20)), key=lambda share: abs(share - 0.5))
+    return [(point.x, point.y) for point in (longest.interpolate(share, normalized=True)
+                                             for share in shares)]
+
+
+def _towns(atlas: Atlas, route: Route, view, zoom: float) -> list:
+    """The towns in view: those the route's stages and crossings name, the capitals, and the
+    others the web map names at this zoom, in that order (the first get room for their names)."""
+    found = [town for town in atlas.towns if view.contains(Point(town.lon, town.lat)) and (
+        town.on_route or town.capital or town.min_zoom <= zoom)]
+    return sorted(found, key=lambda town: (not town.on_route, not town.capital))  # named first
+
+
+def _regions(atlas: Atlas, route: Route, view) -> list:
+    """The regions the route's stages are placed at (a province, a desert), where in view."""
+    named = {stage.place.ref for stage in route.narrative.stages if stage.place.kind == "point"}
+    return [label for label in atlas.labels if label.kind == "region" and label.name in named
+            and view.contains(Point(label.lon, label.lat))]
+
+
+def _country_points(atlas: Atlas, route: Route, view) -> list[tuple[str, list]]:
+    """Each country of the route with where its name may go, best first: its label point (or a
+    point inside the part of it in view), then other points inside that part, nearest first."""
+    points = {label.iso3: (label.lon, label.lat) for label in atlas.labels
+              if label.kind == "country"}
+    found = []
+    for iso3 in dict.fromkeys(route.countries):
+        country = atlas.country(iso3)
+        inside = shapely.clip_by_rect(country.shape, *view.bounds)
+        if inside.is_empty:
+            continue
+        best = points.get(iso3)
+        if best is None or not inside.contains(Point(best)):
+            best = inside.representative_point().coords[0]
+        west, south, east, north = inside.bounds
+        grid = [(west + (east - west) * i / 8, south + (north - south) * j / 8)
+                for i in range(1, 8) for j in range(1, 8)]
+        grid = [point for point in grid if inside.contains(Point(point))]
+        found.append((country.name, [best, *sorted(grid, key=lambda p: math.dist(p, best))]))
+    return found
+
+
+@dataclass(frozen=True)
+class _Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: _Box) -> bool:
+        return not (self.x1 <= other.x0 or other.x1 <= self.x0 or self.y1 <= other.y0
+                    or other.y1 <= self.y0)
+
+
+@dataclass(frozen=True)
+class _Label:
+    text: str
+    x: float
+    y: float
+    size: float
+    weight: str
+    fill: str
+    font_style: str
+    town: bool = False  # beside a dot, rather than centred on its point
+
+
+def _place(label: _Label, taken: list[_Box]) -> str | None:
+    """The label as SVG text where it covers nothing already on the map (stage markers, town
+    dots, other names) and stays inside it: beside its dot for a town, else centred on its
+    point or moved a little; None when there is no room (the name is left out)."""
+    width = len(label.text) * label.size * (0.62 if label.weight != "400" else 0.56)
+    size = label.size
+    if label.town:
+        candidates = [(anchor, dx * gap, dy * gap + lift) for gap in (8, 34, 60)
+                      for anchor, dx, dy, lift in (
+                          ("start", 1, 0, size * 0.35), ("end", -1, 0, size * 0.35),
+                          ("middle", 0, -1, -1), ("middle", 0, 1, size),
+                          ("start", 0.7, -0.7, 0), ("start", 0.7, 0.7, size * 0.7),
+                          ("end", -0.7, -0.7, 0), ("end", -0.7, 0.7, size * 0.7))]
+    else:
+        candidates = [("middle", dx * width / 2, dy * size)
+                      for dx, dy in ((0, 0), (0, -1), (0, 1), (-1, 0), (1, 0), (0, -2), (0, 2),
+                                     (-1, -1), (1, 1), (-1, 1), (1, -1))]
+    for anchor, dx, dy in candidates:
+        x, y = label.x + dx, label.y + dy
+        x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+        box = _Box(x0 - 3, y - size * 0.8 - 3, x0 + width + 3, y + size * 0.25 + 3)
+        if box.x0 < 0 or box.y0 < 0 or box.x1 > WIDTH or box.y1 > HEIGHT:
+            continue
+        if any(box.overlaps(other) for other in taken):
+            continue
+        taken.append(box)
+        attributes = _attributes(font_size=f"{size:g}", font_weight=label.weight,
+                                 fill=label.fill, font_style=label.font_style)
+        return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {attributes} '
+                f'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
+                f'class="map-label">{html.escape(label.text)}</text>')
+    return None
+
+
 def _spread(positions: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Stage numbers that would cover each other moved apart, along the diagonal."""
+    """Stage numbers that would cover each other moved apart: each to the nearest free spot
+    around its place (a ring at a time), joined to its place by a leader line."""
     placed: list[tuple[float, float]] = []
     for x, y in positions:
-        while any(math.dist((x, y), other) < 2 * MARKER_RADIUS + 2 for other in placed):
-            x, y = x + MARKER_RADIUS * 1.5, y + MARKER_RADIUS * 1.5
-        placed.append((x, y))
+        spot, ring = (x, y), 0
+        while any(math.dist(spot, other) < 2 * MARKER_RADIUS + 2 for other in placed):
+            ring += 1
+            spots = [(x + math.cos(angle) * ring * MARKER_RADIUS,
+                      y + math.sin(angle) * ring * MARKER_RADIUS)
+                     for angle in (math.pi * k / 6 for k in range(12))]
+            free = [p for p in spots if MARKER_RADIUS <= p[0] <= WIDTH - MARKER_RADIUS
+                    and MARKER_RADIUS <= p[1] <= HEIGHT - MARKER_RADIUS and not any(
+                        math.dist(p, other) < 2 * MARKER_RADIUS + 2 for other in placed)]
+            if free:
+                spot = free[0]
+        placed.append(spot)
     return placed
 
 
 def _description(atlas: Atlas, route: Route) -> str:
-    countries = " to ".join(atlas.country(code).name for code in route.countries)
+    countries = " → ".join(atlas.country(code).name for code in route.countries)
     stages = "; ".join(f"{number}: {stage.title}"
                        for number, stage in enumerate(route.narrative.stages, start=1))
-    return f"The route from {countries}. Numbered stages: {stages}."
+    return gettext("The route: %(countries)s. Numbered stages: %(stages)s.",
+                   countries=countries, stages=stages)

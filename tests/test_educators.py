@@ -12,10 +12,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import segno
+from flask import url_for
 from helpers import SITE_DATA, Html, get
 from markupsafe import escape
 
 from mapapp import printmap, style
+from mapapp.export import _addresses
 from mapapp.model import load_atlas
 from mapapp.web import create_app, deck
 
@@ -380,7 +382,7 @@ def test_the_print_map_is_svg_with_the_route_its_stages_and_no_inline_style(rout
     root = ET.fromstring(svg)
     ns = {"svg": "http://www.w3.org/2000/svg"}
     assert root.get("viewBox") == f"0 0 {printmap.WIDTH} {printmap.HEIGHT}"
-    assert "style" not in svg.replace("stroke-linejoin", ""), "CSP: no style attributes"
+    assert not re.search(r"\sstyle=", svg), "CSP: no style attributes"
     assert root.find("svg:title", ns).text == f"Map of the route: {route.title}"
     lines = [p for p in root.iter("{http://www.w3.org/2000/svg}path")
              if p.get("stroke") == line.colour]
@@ -391,3 +393,75 @@ def test_the_print_map_is_svg_with_the_route_its_stages_and_no_inline_style(rout
     for circle in root.iter("{http://www.w3.org/2000/svg}circle"):
         assert 0 <= float(circle.get("cx")) <= printmap.WIDTH
         assert 0 <= float(circle.get("cy")) <= printmap.HEIGHT
+
+
+def test_the_guide_gathers_every_question_with_the_aims_it_serves(client):
+    _, html = get(client, "/teach")
+    guide = ATLAS.guide
+    text = Html(html).text
+    assert f"<h1>{guide.title}</h1>" in html
+    for section in guide.sections:
+        assert f'<h2 id="{section.id}-heading">{section.title}</h2>' in html
+    southern = html[html.index('id="questions-southern-route"'):]
+    assert SOUTHERN.narrative.questions[0] in southern
+    assert "Aims: Reading a map of a journey; Refugees&#39; rights and forced return" in southern
+    assert ATLAS.context.questions[0] in html
+    for route in ATLAS.routes:
+        for question in route.narrative.questions:
+            assert question in text
+        assert f'href="/present/{route.id}"' in html and f'href="/print/{route.id}"' in html
+        assert f'href="/print/{route.id}/worksheet"' in html
+        assert f'href="/routes/{route.id}#story-{route.id}-teach"' in html
+    tags = Html(html)
+    assert {box["value"] for box in tags.find("input", type="checkbox", name="routes")} == {
+        route.id for route in ATLAS.routes}
+    assert tags.find("form", class_="compare-form", action="/present/compare")
+    assert tags.find("button", type="submit", name="print", value="1",
+                     **{"data-address": "/print/compare/__first__/__second__"})
+
+
+def test_without_a_guide_the_page_still_gives_the_tools_and_the_questions(site_copy):
+    (site_copy.parent / "teach.md").unlink()
+    client = create_app({"MAPAPP_DATA": str(site_copy), "TESTING": True}).test_client()
+    _, html = get(client, "/teach")
+    assert "<h1>For teachers</h1>" in html and SOUTHERN.narrative.questions[0] in html
+    assert "Aims:" not in html
+
+
+def test_every_page_with_the_site_header_links_to_the_guide_and_about_does_too(app, client):
+    with app.test_request_context():
+        pages = sorted({url_for(endpoint, **values) for endpoint, values in _addresses()})
+    chromeless = ("/present", "/embed/", "/ko/present", "/ko/embed/")
+    checked = 0
+    for url in pages:
+        response = client.get(url)
+        if response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        if url.startswith(chromeless):
+            assert 'class="masthead"' not in html, url
+            continue
+        nav = html[html.index('class="site-nav"'):html.index("</nav>", html.index("site-nav"))]
+        teach = "/ko/teach" if url.startswith("/ko/") else "/teach"
+        assert f'href="{teach}"' in nav, url
+        checked += 1
+    assert checked > 10
+    assert 'href="/teach">The teachers’ guide</a>' in get(client, "/about")[1]
+    _, html = get(client, "/teach")
+    assert 'href="/teach" aria-current="page">For teachers</a>' in html
+
+
+def test_the_print_map_names_the_rivers_and_towns_of_the_story_and_reads_in_grey():
+    svg = printmap.route_svg(ATLAS, SOUTHERN, "m")
+    root = ET.fromstring(svg)
+    names = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")
+             if t.get("class") == "map-label"}
+    crossed = {ATLAS.crossing(c).river for c in SOUTHERN.crossings}
+    assert crossed and crossed <= names, "the river of each crossing is named"
+    assert {ATLAS.country(code).name for code in SOUTHERN.countries} <= names
+    towns = {stage.place.ref for stage in SOUTHERN.narrative.stages
+             if stage.place.kind == "point"}
+    assert towns and towns <= names, "the towns the stages name"
+    fills = {p.get("fill") for p in root.iter("{http://www.w3.org/2000/svg}path")}
+    assert {"url(#m-origin)", "url(#m-transit)"} <= fills, "patterns, not only colours"
+    assert root.find(".//{http://www.w3.org/2000/svg}pattern[@id='m-origin']") is not None

@@ -16,6 +16,7 @@ between sentences. The browser tests hold every slide of the shipped decks to th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -25,6 +26,7 @@ from flask_babel import gettext as _
 from mapapp import style
 from mapapp.model import Atlas, Country, Route
 from mapapp.narrative import Chapter
+from mapapp.translation import same_language
 
 # -- the slide's measure, in ems of the body text at the design screen (1280×720, 28 px) ----
 # The slide column is 58% of the screen (24.6 em at 28 px) less its padding; the controls take
@@ -41,6 +43,7 @@ ITEM_GAP = 0.35
 COLUMN_HEADING = 1.1  # a route's name over its column
 NOTE_PADDING = 1.0  # a content note's padding and border, above and below
 KEYS_HEIGHT = 2 * LINE * 1.2 + PARAGRAPH_GAP  # the keys: two lines with <kbd> boxes
+WIDE = 1 / 0.56  # a Hangul character (an em) in characters of the measure (0.56 em)
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,19 @@ def plain(markdown: str) -> str:
     return _MARKUP.sub("", _LINK.sub(r"\1", markdown))
 
 
+def width(word: str) -> float:
+    """A word's width in characters of the measure: a Hangul (or other wide) character is about
+    an em, WIDE of them, so that Korean slides are split where they fill up too."""
+    return sum(WIDE if unicodedata.east_asian_width(char) in "WF" else 1 for char in word)
+
+
 def lines(text: str, chars: float) -> int:
     """How many lines `text` takes when wrapped at words into lines of `chars` characters."""
     count, used = 1, 0
     for word in text.split():
-        if used and used + 1 + len(word) > chars:
+        if used and used + 1 + width(word) > chars:
             count, used = count + 1, 0
-        used += (1 if used else 0) + len(word)
+        used += (1 if used else 0) + width(word)
         while used > chars:  # a word longer than the line (an address) breaks anywhere
             count, used = count + 1, used - int(chars)
     return count
@@ -157,7 +166,7 @@ def _split_to_fit(item: str, room: float, height) -> tuple[str, str]:
     for cut in range(len(parts) - 1, 0, -1):
         head = " ".join(parts[:cut])
         if height(head) <= room:
-            return head, " ".join(parts[cut:])
+            return same_language(item, head), same_language(item, " ".join(parts[cut:]))
     return "", item
 
 
@@ -169,7 +178,8 @@ def blocks(markdown: str) -> list[str]:
     own (a list may go on from one slide to the next)."""
     found = []
     for block in re.split(r"\n\s*\n", markdown or ""):
-        found += [part.strip() for part in _LIST_ITEM.split(block) if part.strip()]
+        found += [same_language(markdown, part.strip()) for part in _LIST_ITEM.split(block)
+                  if part.strip()]
     return found
 
 
@@ -258,7 +268,8 @@ def source_references(route: Route) -> list[str]:
     years: dict[str, set[int]] = {}
     for source in cited:
         years.setdefault(source.publisher, set()).add(source.year)
-    return [", ".join([publisher, *map(str, sorted(found))]) for publisher, found in years.items()]
+    return [same_language(publisher, ", ".join([publisher, *map(str, sorted(found))]))
+            for publisher, found in years.items()]
 
 
 def source_slides(route: Route) -> list[Slide]:
@@ -362,8 +373,10 @@ def comparison_aspects(atlas: Atlas, route: Route) -> list[tuple[str, list[str]]
     return [
         (_("What the journey is"), [route.summary, " → ".join(
             _country_name(atlas, code) for code in route.countries)]),
-        (_("How long it takes"), [f"**{stage.title}**: {stage.duration}" for stage in stages]),
-        (_("What it risks"), [f"**{stage.title}**: {stage.dangers}" for stage in stages]),
+        (_("How long it takes"), [same_language(stage.duration, f"**{stage.title}**: "
+                                                f"{stage.duration}") for stage in stages]),
+        (_("What it risks"), [same_language(stage.dangers, f"**{stage.title}**: {stage.dangers}")
+                              for stage in stages]),
         (_("Which countries help or return people"),
          [country_line(country) for country in countries if country is not None]),
     ]

@@ -86,7 +86,9 @@ def _qr_svg(address: str) -> Markup:
 @bp.page("/teach")
 def teach() -> Response:
     return cached_page(lambda state: render_template(
-        "teach.html", atlas=state.atlas, guide=state.atlas.guide, pairs=list(each_pair(state))))
+        "teach.html", atlas=state.atlas, guide=state.atlas.guide,
+        route_decks={route.id: len(deck.route_deck(state.atlas, route))
+                     for route in state.atlas.routes}))
 
 
 # -- presentations -------------------------------------------------------------------------------
