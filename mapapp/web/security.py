@@ -22,10 +22,11 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-# For /embed/<id>, made to be framed by class pages and learning platforms anywhere.
+# For /embed/<id>, made to be framed by class pages and learning platforms anywhere, and by a
+# class page opened from disk: `*` alone matches network schemes only, so file: is named too.
 FRAMEABLE_POLICY = "; ".join([*(directive for directive in CONTENT_SECURITY_POLICY.split("; ")
                                  if not directive.startswith("frame-ancestors")),
-                               "frame-ancestors *"])
+                               "frame-ancestors * file:"])
 # For an SVG image: its own inline styles, nothing else.
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
