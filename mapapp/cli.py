@@ -156,8 +156,7 @@ def format_command(path: Path | None, check: bool) -> None:
               help="address to listen on (or $MAPAPP_HOST); 0.0.0.0 for every interface")
 @click.option("--port", envvar="MAPAPP_PORT", type=click.IntRange(1, 65535), default=5000,
               show_default=True, help="port to listen on (or $MAPAPP_PORT)")
-@click.option("--data", type=click.Path(path_type=Path),
-              help="the routes.geojson to serve (default: the project's data, or $MAPAPP_DATA)")
+@data_option("to serve")
 @click.option("--debug", is_flag=True,
               help="Flask's development server with its reloader; reloads the data when it "
                    "changes and keeps showing the last valid version while it has problems")
@@ -165,18 +164,24 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
     """Serve the site; the data is loaded and checked once, before the server starts.
 
     Unusable data stops it with one line naming the problems (exit code 2): run
-    `mapapp validate` for the whole list. Ctrl+C stops it cleanly (exit code 0).
+    `mapapp validate` for the whole list. With --debug (a preview while editing) it starts
+    anyway: pages show the last valid version with a banner of the problems, or a page listing
+    them while there has never been one. Ctrl+C stops it cleanly (exit code 0).
     """
     import signal
 
     from mapapp.web import create_app
 
-    path = data or default_data_path()
+    path = chosen_data(data)
     try:
         app = create_app({"MAPAPP_DATA": str(path), "MAPAPP_WATCH": debug})
     except LoadError as error:
         click.echo(f"mapapp: cannot serve {path}: {error}", err=True)
         sys.exit(UNUSABLE)
+    problems = app.extensions["mapapp"].problems
+    if problems:  # only when watching: a preview starts anyway and shows them
+        click.echo(f"mapapp: {path} has {len(problems)} problem(s); every page lists them until "
+                   "the files are fixed (`mapapp validate` too).", err=True)
     if debug:
         # Code and templates restart the process; the data is reloaded in place (see web.site).
         templates = [str(template) for template in paths.templates_dir().glob("*.html")]
@@ -198,8 +203,7 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
 
 @cli.command()
 @click.argument("outdir", type=click.Path(path_type=Path))
-@click.option("--data", type=click.Path(path_type=Path),
-              help="the routes.geojson to export (default: the project's data, or $MAPAPP_DATA)")
+@data_option("to export")
 @click.option("--public-url", envvar="MAPAPP_PUBLIC_URL", metavar="URL",
               help="where the export will be published (or $MAPAPP_PUBLIC_URL): the handouts' "
                    "QR codes and the embed codes point there; without it they are left out")
@@ -213,7 +217,7 @@ def export(outdir: Path, data: Path | None, public_url: str | None, force: bool)
     """
     from mapapp.export import Export, ExportError
 
-    path = data or default_data_path()
+    path = chosen_data(data)
     try:
         job = Export(outdir, path, public_url, force)
     except ExportError as error:

@@ -42,8 +42,10 @@ def test_watching_reloads_changed_data_and_keeps_the_last_good_version(site_copy
         html = client.get(url).get_data(as_text=True)
         assert 'role="alert"' in html and "is not valid JSON" in html, url
     assert get(client, "/routes/southern-route")[1].count('class="route-link"') == 3
-    assert client.get("/healthz").json == {"status": "ok", "version": good, "routes": 3,
+    assert client.get("/healthz").json == {"status": "problems", "version": good, "routes": 3,
                                            "problems": 1}
+    assert client.get("/api/routes.json").headers["X-Data-Problems"] == (
+        f"1 problem(s) in the data on disk; this is the last valid version, {good}")
 
     data = json.loads((SITE_DATA).read_text())
     data["features"][0]["properties"]["title"] = "A new title for the southern route"
@@ -113,7 +115,8 @@ def expect_last_good(base: str, version: str, reason: str) -> None:
         assert BANNER in html and reason in html, (path, reason)
         assert f"last valid version ({version})" in html
     assert fetch(base + "/")[1].count('class="route-link"') == 3
-    assert health(base) == {**health(base), "version": version, "routes": 3, "problems": 1}
+    assert health(base) == {"status": "problems", "version": version, "routes": 3,
+                            "problems": 1}
 
 
 def expect_clean(base: str) -> None:

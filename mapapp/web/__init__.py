@@ -10,7 +10,8 @@ Configuration (a mapping passed to create_app overrides the defaults):
   static export made without one).
 
 Unusable data raises at start-up (mapapp.loading.LoadError), so a server never starts with
-nothing to show; `mapapp serve` turns that into one line and exit code 2.
+nothing to show; `mapapp serve` turns that into one line and exit code 2. When watching (`mapapp
+serve --debug`), it starts anyway: every address lists the problems until the files are fixed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from flask_babel import Babel
 from mapapp import paths
 from mapapp.loading import default_data_path
 from mapapp.web import api, caching, educators, pages, rendering, security
-from mapapp.web.site import Site
+from mapapp.web.site import NoValidData, Site, no_valid_data, state_before_request
 
 # Leaflet straight from the XStatic package: the same bytes folium would fetch from a CDN.
 leaflet = Blueprint("leaflet", __name__, static_folder=xstatic.pkg.leaflet.BASE_DIR,
@@ -45,6 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     watch = app.config["MAPAPP_WATCH"]
     app.extensions["mapapp"] = Site(app.config["MAPAPP_DATA"],
                                     watch=app.debug if watch is None else bool(watch))
+    app.before_request(state_before_request)
+    app.register_error_handler(NoValidData, no_valid_data)
     Babel(app, locale_selector=lambda: "en")  # interface text through gettext (`_`, `ngettext`)
     app.register_blueprint(leaflet)
     app.register_blueprint(pages.bp)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import shapely
-from flask import Response, abort, request, url_for
+from flask import Response, abort, g, request, url_for
 from shapely.geometry import mapping
 
 from mapapp import paths
@@ -27,6 +27,7 @@ from mapapp.web.years import year_or_404
 
 bp = SiteBlueprint("api", __name__)
 GEOJSON = "application/geo+json"
+PROBLEMS_HEADER = "X-Data-Problems"  # docs/openapi.yaml
 
 
 def _sources(sources: Iterable[Source]) -> list[dict]:
@@ -213,9 +214,23 @@ def openapi() -> Response:
     return uncached(_openapi(), "application/yaml")
 
 
+@bp.after_request
+def warn_of_problems(response: Response) -> Response:
+    """While the data on disk has problems (mapapp serve --debug), every answer says that it
+    comes from the last valid version, as the pages' banner does."""
+    state = g.get("mapapp_state")
+    if state is not None and state.problems:
+        response.headers[PROBLEMS_HEADER] = (
+            f"{len(state.problems)} problem(s) in the data on disk; this is the last valid "
+            f"version, {state.atlas.version}")
+    return response
+
+
 @bp.page("/healthz", export=False)
 def healthz() -> Response:
     state = current_state()
-    return uncached(_json({"status": "ok", "version": state.atlas.version,
+    # "problems": the files on disk have problems, and an older, valid version is served.
+    return uncached(_json({"status": "problems" if state.problems else "ok",
+                           "version": state.atlas.version,
                            "routes": len(state.atlas.routes),
                            "problems": len(state.problems)}), "application/json")
