@@ -20,9 +20,10 @@ ROUTE_IDS = route_ids()
 
 
 def map_config(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="map-config">(.*?)</script>', html,
-                      re.S)
-    return json.loads(match.group(1))
+    page = Html(html)
+    [config] = [text for attrs, text in zip(page.find("script"), page.scripts, strict=True)
+                if attrs.get("id") == "map-config"]
+    return json.loads(config)
 
 
 # -- the map page --------------------------------------------------------------------------------
@@ -196,8 +197,8 @@ def test_statistics_page_has_the_chart_the_table_the_sources_and_the_caveat(clie
 def test_statistics_chart_is_drawn_once_per_data_version(fresh_app, monkeypatch):
     calls = []
     original = charts.arrivals_svg
-    monkeypatch.setattr(charts, "arrivals_svg", lambda figures: calls.append(1) or
-                        original(figures))
+    monkeypatch.setattr(charts, "arrivals_svg", lambda *args: calls.append(1) or
+                        original(*args))
     client = fresh_app.test_client()
     first = get(client, "/statistics")[1]
     assert get(client, "/statistics")[1] == first
