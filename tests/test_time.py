@@ -114,3 +114,37 @@ def test_the_shipped_barriers_lie_on_the_border_and_the_events_in_their_routes_p
                 if p.feature and ("barrier" in p.message or "event" in p.message
                                   or "happened in" in p.message)]
     assert problems == []
+
+
+# -- the shipped events tell their figures beside the sources that give them (FACTS section 7) ----
+SHIPPED = SITE_DATA.parents[3] / "data" / "routes.geojson"
+FIGURES = [
+    ("vietnam-airlift-2004", ["468"], "news.bbc.co.uk/2/hi/asia-pacific/3931873.stm"),
+    ("arrivals-peak-2009", ["2,914"], "yna.co.kr/view/AEN20200403007000325"),
+    ("kim-jong-un-crackdown-2012", ["2,706", "1,502"], "koreaherald.com/view.php?ud=20180930000253"),
+    ("border-closed-2020", ["1,047", "229", "63"], "koreajoongangdaily.joins.com"),
+    ("border-wall-2023", ["489 km"], "japantimes.co.jp/news/2023/05/27"),
+    ("mass-return-2023", ["500 to 600", "9 October 2023"], "rfa.org/english/news/korea"),
+    ("hrw-report-2024", ["321 km", "6,820", "110 metres", "230 km"], "hrw.org/report/2024/03/07"),
+    ("north-korean-fences-2020", ["321 km", "6,820", "489 km"], "hrw.org/report/2024/03/07"),
+    ("three-crossed-2024", ["236", "210", "three"], "yna.co.kr/view/AEN20250204009200315"),
+]
+
+
+@pytest.mark.parametrize("feature_id, figures, source", FIGURES)
+def test_the_shipped_events_tell_their_figures_beside_their_sources(feature_id, figures, source):
+    features = json.loads(SHIPPED.read_text(encoding="utf-8"))["features"]
+    [feature] = [f for f in features if f["id"] == feature_id]
+    text = feature["properties"]["summary"]
+    for figure in figures:
+        assert figure in text, (feature_id, figure)
+    assert any(source in s["url"] for s in feature["properties"]["sources"]), feature_id
+
+
+def test_the_shipped_events_arrivals_match_the_statistics():
+    """An event that says how many arrived in a year says what data/statistics.csv says."""
+    atlas = load_atlas(SHIPPED)
+    arrivals = {figure.period: figure.value for figure in atlas.series("arrivals")}
+    told = {2009: "2,914", 2011: "2,706", 2012: "1,502", 2019: "1,047", 2020: "229", 2021: "63",
+            2024: "236"}
+    assert {year: f"{arrivals[year]:,}" for year in told} == told
