@@ -6,6 +6,7 @@ tests/data/README.md); tests/data/faults/syntax/ holds JSON that does not parse.
 """
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,23 @@ def test_data_option_chooses_the_file_over_mapapp_data(monkeypatch):
     result = validate("--data", str(DATA / "valid" / "routes.geojson"))
     assert result.exit_code == 0
     assert "MAPAPP_DATA" not in result.stderr
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("The boat crossed the Northern Limit Line: the sea border the North does not accept.", False),
+    ("A line: the fence follows the river.", False),
+    ("Write to LINE ID: abc123 for help.", True),
+    ("Ask line: @helper for the way.", True),
+    ("WeChat: wxid_helper1 knows a driver.", True),
+    ("WeChat: a messenger many people in China use.", False),
+])
+def test_a_messenger_id_needs_the_form_of_one(tmp_path, text, flagged):
+    """Found by the content editor: "Northern Limit Line:" was read as a LINE messenger id."""
+    shutil.copytree(DATA / "valid", tmp_path / "data")
+    routes = tmp_path / "data" / "routes.geojson"
+    data = json.loads(routes.read_text())
+    data["features"][0]["properties"]["summary"] = text
+    routes.write_text(json.dumps(data))
+    problems = json.loads(validate("--format", "json", str(routes)).stdout)
+    assert [(p["check"], p["message"]) for p in problems] == (
+        [("safety", "a text holds a messenger id")] if flagged else [])

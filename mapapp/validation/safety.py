@@ -27,10 +27,13 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 # "+" or "0" first, where regex search can look for them quickly; the look-behinds after them
 # say what "(?<![\w+])\+" and "\b0" say.
 _PHONE = re.compile(r"\+(?<![\w+]\+)\d[\d\s().-]{7,}\d|0(?<!\w0)\d{1,2}[-.\s]\d{3,4}[-.\s]\d{4}\b")
-# A messenger id, "\b(?:wechat|kakao(?:talk)?|telegram|whatsapp|line)\s*(?:id)?\s*[:=]\s*\S+"
-# (any case), read backwards: so the pattern starts with ":" or "=", which search finds quickly.
+# A messenger and ":" or "=" (any case), read backwards: so the pattern starts with the sign,
+# which search finds quickly; what follows the sign decides whether it is an id (_ID_VALUE).
 _MESSENGER_BACKWARDS = re.compile(
-    r"[:=]\s*(?:di)?\s*(?:tahcew|(?:klat)?oakak|margelet|ppastahw|enil)\b", re.I)
+    r"[:=]\s*+(?P<id>di\b)?\s*+(?P<app>tahcew|(?:klat)?oakak|margelet|ppastahw|enil)\b", re.I)
+# An id has the form of one: "LINE ID: abc123", "line: @handle", "WeChat: wxid_abc1". Plain
+# words after "Line:" ("Northern Limit Line: the sea border…") are prose, not an id.
+_ID_VALUE = re.compile(r"\s*+(@?[\w.-]++)")
 
 
 def check(inspection: Inspection) -> None:
@@ -112,12 +115,20 @@ def _personal(text: str) -> list[str]:
 
 
 def _messenger_id(text: str) -> bool:
-    """Whether the text holds a messenger id (the pattern above, searched backwards)."""
+    """Whether the text holds a messenger id (the patterns above): a messenger named with "ID",
+    or a value that starts with @ or holds a digit or an underscore; "LINE" only with "ID" or
+    @, since a line (the Northern Limit Line, a line of text) is so often followed by a colon."""
     backwards = text[::-1]
-    # The id, \S+ after the sign and any space: some character before it here that is not space.
-    first_character = len(backwards) - len(backwards.lstrip())
-    return any(sign.start() > first_character
-               for sign in _MESSENGER_BACKWARDS.finditer(backwards))
+    for sign in _MESSENGER_BACKWARDS.finditer(backwards):
+        value = _ID_VALUE.match(text, len(text) - sign.start())
+        if value is None:
+            continue
+        token = value[1]
+        handle = token.startswith("@")
+        marked = any(character.isdigit() or character == "_" for character in token)
+        if sign["id"] or handle or (marked and sign["app"].lower() != "enil"):
+            return True
+    return False
 
 
 def _joined(value) -> str:
