@@ -207,7 +207,7 @@ def test_the_timeline_presentation_has_a_slide_for_each_year_of_events(client, s
     _, html = get(client, "/present/timeline")
     slides = re.findall(r'<section class="slide slide-(\w+)[^"]*" id="slide-(\d+)"[^>]*?'
                         r'(?: data-year="(\d+)")?(\s+hidden)?>', html)
-    assert [kind for kind, *_ in slides][0] == "timeline" and slides[-1][0] == "end"
+    assert slides[0][0] == "timeline" and slides[-1][0] == "end"
     assert [int(year) for _, _, year, _ in slides if year] == list(site_atlas.event_years)
     assert [number for _, number, _, hidden in slides if not hidden] == ["1"]
     _, html = get(client, "/present/timeline?step=4")

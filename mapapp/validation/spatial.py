@@ -72,7 +72,7 @@ class _Countries:
         self._outlines: dict[str, object] = {}
         self._outline_trees: dict[str, shapely.STRtree] = {}
         self._borders: dict[tuple[str, str], object] = {}
-        self._land_borders: shapely.STRtree | None = None
+        self._metric_tree: shapely.STRtree | None = None
 
     def at(self, point: Point) -> str | None:
         for index in self.tree.query(point, predicate="intersects"):
@@ -147,23 +147,24 @@ class _Countries:
         return self._borders[a, b]
 
     def distances_to_land_borders(self, points: np.ndarray) -> np.ndarray:
-        """The distance of each point (metric [x, y]) to the nearest line two countries share;
-        infinite on a base map where no two meet."""
-        if self._land_borders is None:
-            shapes = [self.metric[code] for code in self.codes]
-            left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
-            pairs = [(self.codes[a], self.codes[b]) for a, b in zip(left, right, strict=True)
-                     if a < b]
-            lines = shapely.get_parts([self.border(a, b) for a, b in pairs])
-            xy = [shapely.get_coordinates(line) for line in lines
-                  if line.geom_type == "LineString" and len(line.coords) > 1]
-            segments = [np.stack([line[:-1], line[1:]], axis=1) for line in xy]
-            self._land_borders = shapely.STRtree(
-                shapely.linestrings(np.vstack(segments)) if segments else [])
-        if not len(self._land_borders.geometries):
+        """The distance of each point (metric [x, y]) to the nearest line two countries share,
+        among the countries within the tolerance of the points (a barrier is measured against
+        the borders around it, not the whole map's); infinite where there is none."""
+        if self._metric_tree is None:
+            self._metric_tree = shapely.STRtree([self.metric[code] for code in self.codes])
+        area = shapely.box(*points.min(axis=0), *points.max(axis=0)).buffer(BORDER_TOLERANCE_M)
+        near = sorted(self._metric_tree.query(area))
+        lines = shapely.get_parts([
+            self.border(self.codes[a], self.codes[b]) for a in near for b in near
+            if a < b and self.metric[self.codes[a]].intersects(self.metric[self.codes[b]])])
+        xy = [shapely.get_coordinates(line) for line in lines
+              if line.geom_type == "LineString" and len(line.coords) > 1]
+        if not xy:
             return np.full(len(points), np.inf)
-        return self._land_borders.query_nearest(shapely.points(points), all_matches=False,
-                                                return_distance=True)[1]
+        segments = shapely.linestrings(np.vstack([np.stack([line[:-1], line[1:]], axis=1)
+                                                  for line in xy]))
+        return shapely.STRtree(segments).query_nearest(
+            shapely.points(points), all_matches=False, return_distance=True)[1]
 
 
 class _Walk:
