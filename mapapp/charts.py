@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import matplotlib
+from flask_babel import gettext, lazy_gettext
 from matplotlib.figure import Figure as Canvas
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from mapapp.contract import Source
+from mapapp.language import format_number
 from mapapp.model import Figure
 from mapapp.statistics import SPANS
 
@@ -26,11 +28,11 @@ CHART_PIXELS = tuple(round(inches * 96) for inches in CHART_INCHES)  # CSS pixel
 BAR, LATEST, INK, GRID = "#0072B2", "#D55E00", "#3a3530", "#e3dfd8"
 MARK_HEADROOM = 1.45  # the chart's height over the highest bar, when events are marked
 SERIES_LABELS = {
-    "arrivals": "Arrivals in South Korea",
-    "arrivals_women": "Women among them",
-    "arrivals_span": "Arrivals over several years",
-    "cumulative": "All arrivals since 1953",
-    "hiding_in_china": "North Koreans hiding in China (estimate)",
+    "arrivals": lazy_gettext("Arrivals in South Korea"),
+    "arrivals_women": lazy_gettext("Women among them"),
+    "arrivals_span": lazy_gettext("Arrivals over several years"),
+    "cumulative": lazy_gettext("All arrivals since 1953"),
+    "hiding_in_china": lazy_gettext("North Koreans hiding in China (estimate)"),
 }
 _STYLE = {
     "svg.fonttype": "none",
@@ -81,9 +83,12 @@ def describe_arrivals(rows: tuple[YearRow, ...]) -> str:
     """One sentence with the shape of the series: first year, peak, latest year."""
     first, last = rows[0], rows[-1]
     peak = max(rows, key=lambda row: row.arrivals.value)
-    return (f"Bar chart of North Koreans arriving in South Korea each year, {first.year}–"
-            f"{last.year}: {first.arrivals.value:,} in {first.year}, a peak of "
-            f"{peak.arrivals.value:,} in {peak.year}, {last.arrivals.value:,} in {last.year}.")
+    return gettext("Bar chart of North Koreans arriving in South Korea each year, %(first)s–"
+                   "%(last)s: %(first_value)s in %(first)s, a peak of %(peak_value)s in "
+                   "%(peak)s, %(last_value)s in %(last)s.", first=first.year, last=last.year,
+                   first_value=format_number(first.arrivals.value), peak=peak.year,
+                   peak_value=format_number(peak.arrivals.value),
+                   last_value=format_number(last.arrivals.value))
 
 
 def arrivals_svg(figures: tuple[Figure, ...], marks: Sequence[tuple[int, str]] = ()) -> str | None:
@@ -101,8 +106,8 @@ def arrivals_svg(figures: tuple[Figure, ...], marks: Sequence[tuple[int, str]] =
         ax = fig.subplots()
         colours = [BAR] * (len(rows) - 1) + [LATEST]
         ax.bar(years, values, width=0.75, color=colours)
-        ax.set_ylabel("people per year")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        ax.set_ylabel(gettext("people per year"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(round(value))))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=12))
         ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
         ax.grid(axis="y", color=GRID, linewidth=0.8)
@@ -115,11 +120,11 @@ def arrivals_svg(figures: tuple[Figure, ...], marks: Sequence[tuple[int, str]] =
             ax.set_ylim(0, max(values) * MARK_HEADROOM)
         for number, (year, label) in enumerate(shown, start=1):
             _mark(ax, year, label, max(values) * MARK_HEADROOM, f"mark-{number}-{year}")
-        ax.annotate(f"{values[-1]:,}", (years[-1], values[-1]), xytext=(0, 3),
+        ax.annotate(format_number(values[-1]), (years[-1], values[-1]), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", color=LATEST)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
-    return _with_title(buffer.getvalue(), SERIES_LABELS["arrivals"] + " by year",
+    return _with_title(buffer.getvalue(), gettext("Arrivals in South Korea by year"),
                        describe_arrivals(rows))
 
 

@@ -6,9 +6,10 @@ writes the response. For the folder to work from any static web server and strai
 
 - every URL is relative to the page (FREEZER_RELATIVE_URLS for the templates' url_for,
   mapapp.web.urls for URLs built in Python);
-- every page's address ends in .html (`/` is `/index.html`, `/routes/<id>` is
-  `/routes/<id>.html`), so that a static server sends it as HTML: the app's own URL rules,
-  renamed (see `html_names`).
+- every page's address ends in .html (`/` is `/index.html`, `/ko/` is `/ko/index.html`,
+  `/routes/<id>` is `/routes/<id>.html`), so that a static server sends it as HTML: the app's
+  own URL rules, renamed (see `html_names`). Every page is written in every language (each
+  blueprint lists its pages' addresses per language).
 
 A folder the export made holds a marker file listing what it wrote. The export writes only into
 an empty folder or one with that marker (else --force), and removes only files an earlier export
@@ -49,7 +50,7 @@ def html_names(url_map: Map) -> Map:
     for rule in url_map.iter_rules():
         string = rule.rule
         if not rule.endpoint.endswith("static") and "." not in string.rsplit("/", 1)[-1]:
-            string = "/index.html" if string == "/" else string + ".html"
+            string += "index.html" if string.endswith("/") else ".html"
         rules.append(Rule(string, **rule.get_empty_kwargs()))
     return Map(rules, default_subdomain=url_map.default_subdomain,
                strict_slashes=url_map.strict_slashes, merge_slashes=url_map.merge_slashes,

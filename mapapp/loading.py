@@ -36,6 +36,7 @@ STATISTICS = "statistics.csv"
 CONTEXT = "context.md"  # the context chapter
 GLOSSARY = "glossary.md"
 FURTHER_READING = "further-reading.md"  # for the about page
+TEACH = "teach.md"  # the teachers' guide
 TRANSLATIONS = {"ko": "translations/ko.po"}
 # The base map (built by scripts/build_basemap.py): countries, then the layers drawn over them.
 BASEMAP = "basemap"
@@ -178,6 +179,7 @@ class Dataset:
     context: TextFile | DataError | None = None
     glossary: TextFile | DataError | None = None
     further_reading: TextFile | DataError | None = None
+    teach: TextFile | DataError | None = None
     translations: dict[str, TextFile | DataError] = field(default_factory=dict)
 
     @property
@@ -193,7 +195,7 @@ class Dataset:
             self.narratives.items())]
         texts += [(name, source) for name, source in (
             (STATISTICS, self.statistics), (CONTEXT, self.context), (GLOSSARY, self.glossary),
-            (FURTHER_READING, self.further_reading),
+            (FURTHER_READING, self.further_reading), (TEACH, self.teach),
             *sorted(self.translations.items()))]
         for name, source in texts:
             if isinstance(source, TextFile):
@@ -235,6 +237,17 @@ def files_to_check(path: Path | str) -> list[Path]:
     return [data_file(path)]
 
 
+def documents(data_path: Path | str) -> list[tuple[str, Path]]:
+    """The hand-written files beside the GeoJSON that exist, with their kind ("narrative",
+    "context", "glossary", "statistics"): what `mapapp format` normalises with it."""
+    folder = Path(data_path).parent
+    found = [("narrative", path) for path in _narrative_files(folder / NARRATIVES)]
+    found += [(kind, folder / name) for kind, name in (
+        ("context", CONTEXT), ("glossary", GLOSSARY), ("statistics", STATISTICS))
+        if (folder / name).is_file()]
+    return found
+
+
 def described(path: Path | str) -> str:
     """What checking `path` reads, in words: "data/routes.geojson and 8 narratives"."""
     path = Path(path)
@@ -259,13 +272,18 @@ def _basemap_candidates(data_path: Path | str) -> dict[str, Path]:
     return {layer: folder / f"{layer}.geojson" for layer in BASEMAP_LAYERS}
 
 
+def translation_file(data_path: Path | str, language: str) -> Path:
+    """Where the content catalogue of a language is (or goes) for the data at `data_path`."""
+    return Path(data_path).parent / TRANSLATIONS[language]
+
+
 def input_files(data_path: Path | str) -> list[Path]:
     """Every file the data at `data_path` is read from, or would be if it existed: what a watcher
     looks at to know that the data changed."""
     data_path = Path(data_path)
     folder = data_path.parent
     return [data_path, folder / STATISTICS, folder / CONTEXT, folder / GLOSSARY,
-            folder / FURTHER_READING,
+            folder / FURTHER_READING, folder / TEACH,
             *(folder / name for name in TRANSLATIONS.values()),
             *_basemap_candidates(data_path).values(), *_narrative_files(folder / NARRATIVES)]
 
@@ -466,6 +484,7 @@ def load_dataset(data_path: Path | str | None = None) -> Dataset:
         statistics=_read_if_there(folder / STATISTICS), basemap=basemap_files(path),
         context=_read_if_there(folder / CONTEXT), glossary=_read_if_there(folder / GLOSSARY),
         further_reading=_read_if_there(folder / FURTHER_READING),
+        teach=_read_if_there(folder / TEACH),
         translations={language: source for language, name in TRANSLATIONS.items()
                       if (source := _read_if_there(folder / name)) is not None})
 

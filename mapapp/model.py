@@ -10,8 +10,9 @@ mapapp.statistics), re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,11 +20,14 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.basemap import REBUILD_HINT, BasemapError, layer_features, load_basemap
+from mapapp.catalogue import Catalogue
 from mapapp.contract import Source, in_period, this_year
-from mapapp.loading import LoadError, load_dataset
+from mapapp.guide import Guide
+from mapapp.loading import LoadError, load_dataset, translation_file
 from mapapp.narrative import Chapter, Glossary, Narrative, Page, Place, Section, Stage, Term
 from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
+from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, English, translate
 from mapapp.validation import Problem, check
 
 __all__ = ["Atlas", "AtlasError", "Barrier", "Chapter", "Country", "Crossing", "DmzFeature",
@@ -215,7 +219,15 @@ class Atlas:
     glossary: Glossary | None
     further_reading: Page | None  # organisations, articles, reports and books, for /about
     barriers: tuple[Barrier, ...] = ()
+    guide: Guide | None = None  # the teachers' guide (None: no data/teach.md)
     events: tuple[Event, ...] = ()  # by date: year, then month (a year's undated ones first)
+    language: str = SOURCE_LANGUAGE  # of every text: English, the data's own, or a translation's
+    editions: Mapping[str, Atlas] = field(default_factory=dict, repr=False, compare=False)
+
+    def edition(self, language: str) -> Atlas:
+        """The whole Atlas in `language`: each text translated where the language's catalogue
+        has it, else English (mapapp.translation.English); base-map names in that language."""
+        return self if language == self.language else self.editions[language]
 
     def route(self, route_id: str) -> Route | None:
         return next((route for route in self.routes if route.id == route_id), None)
@@ -296,7 +308,34 @@ def load_atlas(path: Path | str | None = None) -> Atlas:
 
 
 def build(parsed: Parsed) -> Atlas:
-    """The Atlas of parsed data in which the validator found no problem."""
+    """The Atlas of parsed data in which the validator found no problem, in English, holding
+    its editions in every other language the site has."""
+    return dataclasses.replace(_atlas(parsed), editions={
+        language: _edition(parsed, language) for language in LANGUAGES[1:]})
+
+
+def _edition(parsed: Parsed, language: str) -> Atlas:
+    """The Atlas in another language: the data's texts through its catalogue (none yet: all
+    English), the base map's names in that language where the base-map build has them."""
+    catalogue = parsed.catalogues.get(language) or Catalogue(
+        language, translation_file(parsed.document.path, language))
+    atlas = _atlas(translate(parsed, catalogue))
+    key = f"name_{language}"
+
+    def named(item: T) -> T:
+        return dataclasses.replace(item, name=getattr(item, key, "") or English(item.name))
+
+    country_names = {label.iso3: getattr(label, key, "") for label in atlas.labels
+                     if label.kind == "country"}
+    return dataclasses.replace(
+        atlas, language=language, rivers=tuple(map(named, atlas.rivers)),
+        towns=tuple(map(named, atlas.towns)), labels=tuple(map(named, atlas.labels)),
+        countries=tuple(country if country.role else dataclasses.replace(
+            country, name=country_names.get(country.iso3) or English(country.name))
+            for country in atlas.countries))
+
+
+def _atlas(parsed: Parsed) -> Atlas:
     layers: dict[str | None, list[Feature]] = {}
     for feature in parsed.features:
         layers.setdefault(feature.layer, []).append(feature)
@@ -320,6 +359,7 @@ def build(parsed: Parsed) -> Atlas:
         context=parsed.context,
         glossary=parsed.glossary,
         further_reading=parsed.further_reading,
+        guide=parsed.guide,
         barriers=tuple(_barrier(feature) for feature in layers.get("barrier", ())),
         events=tuple(sorted((_event(feature) for feature in layers.get("event", ())),
                             key=lambda event: (event.year, event.month or 0))),

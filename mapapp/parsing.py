@@ -1,16 +1,17 @@
 """Parsing: the files loading read, turned into the typed documents the checks and the model read.
 
 The GeoJSON's features (each with its shapely shape), the narratives, the context chapter and
-the glossary (mapapp.narrative) and the figures (mapapp.statistics), with the faults their
-parsers met. Parsing takes the data as it is and never judges the GeoJSON: whether a feature is
-well formed, valid and true is for mapapp.validation to say, and the model builds the Atlas
-from this result only when nothing is wrong. Pure: no I/O, no Flask, no folium.
+the glossary (mapapp.narrative), the figures (mapapp.statistics) and the content's
+translations (mapapp.catalogue), with the faults their parsers met. Parsing takes the data as
+it is and never judges the GeoJSON: whether a feature is well formed, valid and true is for
+mapapp.validation to say, and the model builds the Atlas from this result only when nothing
+is wrong. Pure: no I/O, no Flask, no folium.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ import numpy as np
 from shapely.geometry import shape as shapely_shape
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.catalogue import Catalogue, read_catalogue
 from mapapp.contract import Issue
+from mapapp.guide import CONTEXT_KEY, Guide, parse_guide
 from mapapp.loading import DataError, Dataset, JsonDocument, Pointer, cycle_collection_paused
 from mapapp.narrative import (
     Chapter,
@@ -81,6 +84,8 @@ class Parsed:
     context: Chapter | None = None  # the context chapter, when its file is there and readable
     glossary: Glossary | None = None
     further_reading: Page | None = None
+    guide: Guide | None = None  # the teachers' guide (data/teach.md)
+    catalogues: Mapping[str, Catalogue] = field(default_factory=dict)  # language -> its content
 
     @property
     def document(self) -> JsonDocument:
@@ -114,8 +119,20 @@ def _parse(dataset: Dataset) -> Parsed:
         if source is not None and not isinstance(source, DataError):
             documents[name], found = parser(source.text, source.path)
             issues += (FileIssue(source.path, issue) for issue in found)
+    if dataset.teach is not None and not isinstance(dataset.teach, DataError):
+        questions = {route_id: len(story.questions) for route_id, story in narratives.items()}
+        if "context" in documents:
+            questions[CONTEXT_KEY] = len(documents["context"].questions)
+        documents["guide"], found = parse_guide(dataset.teach.text, dataset.teach.path,
+                                                questions)
+        issues += (FileIssue(dataset.teach.path, issue) for issue in found)
+    catalogues = {}
+    for language, source in dataset.translations.items():
+        if not isinstance(source, DataError):
+            catalogues[language], found = read_catalogue(source.text, source.path, language)
+            issues += (FileIssue(source.path, issue) for issue in found)
     return Parsed(dataset, is_collection, features(data), narratives, tuple(figures),
-                  tuple(issues), **documents)
+                  tuple(issues), **documents, catalogues=catalogues)
 
 
 def features(data) -> tuple[Feature, ...]:

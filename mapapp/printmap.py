@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from mapapp import style
 from mapapp.model import Atlas, Route
 from mapapp.region import METRES_PER_DEGREE
+from mapapp.translation import English
 
 WIDTH, HEIGHT = 1000, 640
 MARGIN = 0.12  # of the framed extent, on every side
@@ -309,7 +311,9 @@ def _place(label: _Label, taken: list[_Box]) -> str | None:
     """The label as SVG text where it covers nothing already on the map (stage markers, town
     dots, other names) and stays inside it: beside its dot for a town, else centred on its
     point or moved a little; None when there is no room (the name is left out)."""
-    width = len(label.text) * label.size * (0.62 if label.weight != "400" else 0.56)
+    latin = 0.62 if label.weight != "400" else 0.56  # of the size, per character
+    width = label.size * sum(1.0 if unicodedata.east_asian_width(char) in "WF" else latin
+                             for char in label.text)  # a Hangul character is an em
     size = label.size
     if label.town:
         candidates = [(anchor, dx * gap, dy * gap + lift) for gap in (8, 34, 60)
@@ -333,9 +337,10 @@ def _place(label: _Label, taken: list[_Box]) -> str | None:
         taken.append(box)
         attributes = _attributes(font_size=f"{size:g}", font_weight=label.weight,
                                  fill=label.fill, font_style=label.font_style)
+        language = ' lang="en"' if isinstance(label.text, English) else ""  # left in English
         return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {attributes} '
                 f'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
-                f'class="map-label">{html.escape(label.text)}</text>')
+                f'class="map-label"{language}>{html.escape(label.text)}</text>')
     return None
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext, lazy_gettext
+from markupsafe import Markup
+
 from mapapp.model import Atlas, DmzFeature
 
 # Okabe–Ito without its yellow, which vanishes on the pale land, and Paul Tol's wine to make
@@ -21,8 +24,10 @@ LAND_WEIGHT, AIR_WEIGHT, AIR_DASH = 4, 2.5, "1 6"
 SEA = "#c8dce8"  # the map has no sea layer: the container's background (--sea in site.css)
 ROLE_FILLS = {None: "#f4f2ec", "origin": "#ecc9bb", "transit": "#f2e3b8",
               "refuge": "#dbe8cd", "destination": "#c6dfb9"}
-ROLE_LABELS = {"origin": "country of origin", "transit": "transit country",
-               "refuge": "country of refuge", "destination": "destination"}
+ROLE_LABELS = {"origin": lazy_gettext("country of origin"),
+               "transit": lazy_gettext("transit country"),
+               "refuge": lazy_gettext("country of refuge"),
+               "destination": lazy_gettext("destination")}
 BORDER = "#a9a195"
 INK = "#3a3530"
 DMZ_STYLES = {
@@ -69,48 +74,67 @@ def route_styles(atlas: Atlas) -> dict[str, LineStyle]:
     return {route.id: route_style(index) for index, route in enumerate(atlas.routes)}
 
 
+# The wording is interface text, in the language of the page being made (Flask-Babel's
+# gettext; English outside a request).
 def role_label(role: str | None) -> str:
     """A country's role in words ("transit country"); "" for a country the data does not
     describe."""
-    return ROLE_LABELS.get(role, "")
+    return str(ROLE_LABELS.get(role, ""))
 
 
 def country_label(name: str, role: str | None) -> str:
-    return f"{name}: {ROLE_LABELS[role]}" if role else name
+    return gettext("%(name)s: %(role)s", name=name, role=ROLE_LABELS[role]) if role else name
 
 
-def crossing_way(river: str) -> str:
-    """How a crossing is made, in words: "across the Tumen", "over land", "by sea"."""
-    return {"land": "over land", "sea": "by sea"}.get(river, f"across the {river}")
+def crossing_way(river: str, marked: bool = False) -> str:
+    """How a crossing is made, in words: "across the Tumen", "over land", "by sea"; `marked`:
+    as HTML for a page, where a river's name left in English is marked as such."""
+    if river == "land":
+        return gettext("over land")
+    if river == "sea":
+        return gettext("by sea")
+    return _worded(gettext("across the %(river)s"), marked, river=river)
+
+
+def _worded(translation: str, marked: bool, **values) -> str:
+    """A translation filled in: as text, or `marked` as Markup that marks each value still in
+    English (mapapp.translation.English) with its language, as templates' own gettext does."""
+    return (Markup(translation) if marked else translation) % values  # the catalogue: trusted
 
 
 def crossing_label(name: str, river: str) -> str:
-    return f"{name}: crossing area, {crossing_way(river)}"
+    return gettext("%(name)s: crossing area, %(way)s", name=name, way=crossing_way(river))
 
 
 def river_label(name: str) -> str:
-    return f"{name} (river)"
+    return gettext("%(name)s (river)", name=name)
 
 
 def barrier_label(name: str, period: tuple[int, int | None]) -> str:
     start, end = period
-    return f"{name} ({start}–{end})" if end else f"{name} (since {start})"
+    if end:
+        return gettext("%(name)s (%(start)s–%(end)s)", name=name, start=start, end=end)
+    return gettext("%(name)s (since %(start)s)", name=name, start=start)
 
 
 def stage_label(number: int, title: str, place: str) -> str:
     """What a stage's numbered marker is called, for screen readers and on hover."""
-    return f"Stage {number}: {title} ({place})"
+    return gettext("Stage %(number)d: %(title)s (%(place)s)", number=number, title=title,
+                   place=place)
 
 
 def dmz_notes(feature: DmzFeature) -> str:
     """What a reader must know about how a line is drawn: "schematic, disputed", or ""."""
-    return ", ".join(word for word, flag in (("schematic", feature.schematic),
-                                             ("disputed", feature.disputed)) if flag)
+    return ", ".join(word for word, flag in ((gettext("schematic"), feature.schematic),
+                                             (gettext("disputed"), feature.disputed)) if flag)
 
 
-def dmz_label(feature: DmzFeature) -> str:
+def dmz_label(feature: DmzFeature, marked: bool = False) -> str:
     notes = dmz_notes(feature)
-    return f"{feature.name} ({notes})" if notes else feature.name
+    if not notes:
+        return feature.name
+    return Markup("{} ({})").format(feature.name, notes) if marked else (
+        f"{feature.name} ({notes})")
 
 
 def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
@@ -119,31 +143,35 @@ def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
     entries = [LegendEntry(ROLE_LABELS[role].capitalize(), "area", BORDER, ROLE_FILLS[role])
                for role in roles]
     if atlas.routes:
-        entries.append(LegendEntry("Flight", "line", INK, dash=AIR_DASH, width=AIR_WEIGHT))
-        entries.append(LegendEntry("Stage of the chosen route, numbered as in its story",
+        entries.append(LegendEntry(gettext("Flight"), "line", INK, dash=AIR_DASH,
+                                   width=AIR_WEIGHT))
+        entries.append(LegendEntry(gettext("Stage of the chosen route, numbered as in its story"),
                                    "stage", INK, PAPER))
     if atlas.rivers:
-        entries.append(LegendEntry("River", "line", RIVER, width=RIVER_STYLE["weight"]))
+        entries.append(LegendEntry(gettext("River"), "line", RIVER, width=RIVER_STYLE["weight"]))
     if atlas.towns:
-        entries.append(LegendEntry("Town", "town", PAPER, INK))
+        entries.append(LegendEntry(gettext("Town"), "town", PAPER, INK))
     if any(town.capital for town in atlas.towns):
-        entries.append(LegendEntry("Capital", "capital", INK, PAPER))
+        entries.append(LegendEntry(gettext("Capital"), "capital", INK, PAPER))
     if atlas.crossings:
         diameter = 2 * CROSSING_RADIUS_M // 1000
-        entries.append(LegendEntry(f"Crossing area (about {diameter} km across)", "circle",
+        entries.append(LegendEntry(gettext("Crossing area (about %(km)d km across)", km=diameter),
+                                   "circle",
                                    CROSSING_STYLE["color"], CROSSING_STYLE["fillColor"],
                                    CROSSING_STYLE["dashArray"], CROSSING_STYLE["weight"]))
     if atlas.barriers:
-        entries.append(LegendEntry("Border fence, wall or guard posts", "line",
+        entries.append(LegendEntry(gettext("Border fence, wall or guard posts"), "line",
                                    BARRIER_STYLE["color"], dash=BARRIER_STYLE["dashArray"],
                                    width=BARRIER_STYLE["weight"]))
     for feature in atlas.dmz:
         style = DMZ_STYLES[feature.kind]
-        entries.append(LegendEntry(dmz_label(feature), "area" if feature.kind == "zone" else
-                                   "line", style["color"], style.get("fillColor", "none"),
+        entries.append(LegendEntry(dmz_label(feature, marked=True),
+                                   "area" if feature.kind == "zone" else "line",
+                                   style["color"], style.get("fillColor", "none"),
                                    style.get("dashArray", ""), style["weight"]))
     return tuple(entries)
 
 
-TEMPLATE_GLOBALS = {"role_label": role_label, "crossing_way": crossing_way,
+TEMPLATE_GLOBALS = {"role_label": role_label,
+                    "crossing_way": lambda river: crossing_way(river, marked=True),
                     "dmz_notes": dmz_notes, "map_legend": legend}

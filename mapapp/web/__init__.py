@@ -22,11 +22,10 @@ from typing import Any
 
 import xstatic.pkg.leaflet
 from flask import Blueprint, Flask
-from flask_babel import Babel
 
 from mapapp import paths
 from mapapp.loading import default_data_path
-from mapapp.web import api, caching, educators, pages, rendering, security
+from mapapp.web import api, caching, educators, i18n, pages, rendering, security
 from mapapp.web.site import NoValidData, Site, no_valid_data, state_before_request
 
 # Leaflet straight from the XStatic package: the same bytes folium would fetch from a CDN.
@@ -48,7 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                                     watch=app.debug if watch is None else bool(watch))
     app.before_request(state_before_request)
     app.register_error_handler(NoValidData, no_valid_data)
-    Babel(app, locale_selector=lambda: "en")  # interface text through gettext (`_`, `ngettext`)
+    i18n.init_app(app)  # every page in every language: interface text through gettext
     app.register_blueprint(leaflet)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

@@ -13,6 +13,7 @@ from functools import cache
 
 import shapely
 from flask import Response, abort, g, request, url_for
+from flask_babel import gettext
 from shapely.geometry import mapping
 
 from mapapp import paths
@@ -25,7 +26,7 @@ from mapapp.web.security import echo
 from mapapp.web.site import current_state
 from mapapp.web.years import year_or_404
 
-bp = SiteBlueprint("api", __name__)
+bp = SiteBlueprint("api", __name__, localized=False)  # in a language with ?lang=
 GEOJSON = "application/geo+json"
 PROBLEMS_HEADER = "X-Data-Problems"  # docs/openapi.yaml
 
@@ -163,7 +164,7 @@ def context() -> Response:
     state = current_state()
     chapter = state.atlas.context
     if chapter is None:
-        abort(404, "The data has no context chapter.")
+        abort(404, gettext("The data has no context chapter."))
 
     def build() -> bytes:
         return _json({"title": chapter.title, "content_note": chapter.content_note,
@@ -195,8 +196,8 @@ def glossary() -> Response:
 @bp.page("/api/layers/<layer>.geojson", export=lambda state: ({"layer": name} for name in LAYERS))
 def layer(layer: str) -> Response:
     if layer not in LAYERS:
-        abort(404, f"There is no layer called “{echo(layer)}”: the layers are "
-                   f"{', '.join(LAYERS)}.")
+        abort(404, gettext("There is no layer called “%(name)s”: the layers are %(layers)s.",
+                           name=echo(layer), layers=", ".join(LAYERS)))
     state = current_state()
     payload = state.cached(("api.layer", layer), lambda: Payload.of(_json(
         {"type": "FeatureCollection", "features": LAYERS[layer](state.atlas)}), GEOJSON))

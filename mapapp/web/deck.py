@@ -361,8 +361,10 @@ def first_sentence(text: str) -> str:
 def country_line(country: Country) -> str:
     """A country's part in a journey, in one line: its name, role and first sentence of policy."""
     role = style.role_label(country.role)
-    return f"**{country.name}** ({role}): {first_sentence(country.policy)}" if role else (
-        f"**{country.name}**")
+    if not role:
+        return same_language(country.name, f"**{country.name}**")
+    return same_language(country.policy,
+                         f"**{country.name}** ({role}): {first_sentence(country.policy)}")
 
 
 def comparison_aspects(atlas: Atlas, route: Route) -> list[tuple[str, list[str]]]:
@@ -371,8 +373,8 @@ def comparison_aspects(atlas: Atlas, route: Route) -> list[tuple[str, list[str]]
     stages = route.narrative.stages
     countries = [atlas.country(code) for code in dict.fromkeys(route.countries)]
     return [
-        (_("What the journey is"), [route.summary, " → ".join(
-            _country_name(atlas, code) for code in route.countries)]),
+        (_("What the journey is"), [route.summary, same_language(route.summary, " → ".join(
+            _country_name(atlas, code) for code in route.countries))]),
         (_("How long it takes"), [same_language(stage.duration, f"**{stage.title}**: "
                                                 f"{stage.duration}") for stage in stages]),
         (_("What it risks"), [same_language(stage.dangers, f"**{stage.title}**: {stage.dangers}")

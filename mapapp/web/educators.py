@@ -30,6 +30,7 @@ from werkzeug.exceptions import NotFound
 
 from mapapp import printmap, style
 from mapapp.model import Atlas, Route
+from mapapp.translation import same_language
 from mapapp.web import deck
 from mapapp.web.rendering import (
     SiteBlueprint,
@@ -144,8 +145,9 @@ def present(route_id: str | None) -> Response:
     with_context = request.args.get("context") == "1"
     slides = deck.routes_deck(state.atlas, chosen, _chapter(state.atlas) if with_context
                               else None)
-    html = _render_deck(state, slides, _step(slides), " · ".join(r.title for r in chosen),
-                        site_url("educators.teach"), "chosen", chosen=chosen)
+    title = same_language(chosen[0].title, " · ".join(route.title for route in chosen))
+    html = _render_deck(state, slides, _step(slides), title, site_url("educators.teach"),
+                        "chosen", chosen=chosen)
     return uncached(with_public_base(html))
 
 
@@ -173,8 +175,8 @@ def compare(first: str, second: str) -> Response:
     slides = deck.compare_deck(state.atlas, one, other)
     step = _step(slides)
     return cached_page(lambda state: _render_deck(
-        state, slides, step, f"{one.title} · {other.title}", site_url("educators.teach"),
-        "compare", chosen=[one, other]), variant=(step,))
+        state, slides, step, same_language(one.title, f"{one.title} · {other.title}"),
+        site_url("educators.teach"), "compare", chosen=[one, other]), variant=(step,))
 
 
 # -- print ---------------------------------------------------------------------------------------

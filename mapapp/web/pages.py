@@ -9,6 +9,7 @@ new version gets a new address.
 from __future__ import annotations
 
 from flask import Response, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from mapapp import charts, mapbuilder, style
@@ -31,9 +32,9 @@ from mapapp.web.site import State, current_state
 from mapapp.web.urls import site_url
 
 bp = SiteBlueprint("pages", __name__)
-MAP_SCRIPTS = (map_script, map_detail_script)
 bp.add_app_template_filter(years.when, "when")
 bp.add_app_template_filter(years.iso_date, "iso_date")
+MAP_SCRIPTS = (map_script, map_detail_script)
 
 
 def _map_page(state: State, route: Route | None, year: int | None = None) -> str:
@@ -155,7 +156,9 @@ def chart_file(digest: str) -> Response:
     return response
 
 
-ERROR_TITLES = {404: "Page not found", 405: "Not allowed here", 500: "Something went wrong"}
+ERROR_TITLES = {400: lazy_gettext("Not understood"), 404: lazy_gettext("Page not found"),
+                405: lazy_gettext("Not allowed here"),
+                500: lazy_gettext("Something went wrong")}
 
 
 @bp.app_errorhandler(HTTPException)
@@ -164,11 +167,12 @@ def http_error(error: HTTPException) -> Response:
     code = error.code or 500
     default = type(error).description
     message = error.description if error.description != default else {
-        404: "There is nothing at this address.",
-        405: f"This address does not accept {request.method} requests.",
-    }.get(code, "The server could not answer this request.")
+        404: gettext("There is nothing at this address."),
+        405: gettext("This address does not accept %(method)s requests.",
+                     method=request.method),
+    }.get(code, gettext("The server could not answer this request."))
     html = render_template("error.html", code=code, title=ERROR_TITLES.get(code, error.name),
-                           message=message)
+                           message=message, error=True)
     response = Response(html, status=code, mimetype="text/html")
     for name, value in error.get_headers():
         if name.lower() != "content-type":

@@ -13,6 +13,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, request, url_for
+from flask_babel import gettext, lazy_gettext
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
@@ -20,31 +21,50 @@ from mapapp import charts, mapbuilder, style
 from mapapp.contract import url_problem
 from mapapp.markup import first_sentence, markdown_html
 from mapapp.model import Route
-from mapapp.web import years
+from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE
+from mapapp.web import i18n, years
 from mapapp.web.caching import FOREVER, REVALIDATE, Payload, respond
 from mapapp.web.security import echo
 from mapapp.web.site import State, current_state
 from mapapp.web.urls import PUBLIC_BASE, page_relative, site_url, with_public_base
 
-SITE_NAME = "Escape routes from North Korea"
-SITE_DESCRIPTION = ("An interactive, sourced map of the routes North Koreans take to escape, "
-                    "each told stage by stage: where, how long, what it risks.")
+# Lazy: evaluated where they are shown, in the page's language.
+SITE_NAME = lazy_gettext("Escape routes from North Korea")
+SITE_DESCRIPTION = lazy_gettext("An interactive, sourced map of the routes North Koreans take to "
+                                "escape, each told stage by stage: where, how long, what it risks.")
 Addresses = Callable[[State], Iterable[dict]]  # the values of each exported page's address
 
 
 class SiteBlueprint(Blueprint):
-    """A blueprint whose pages say which of their addresses the static export writes."""
+    """A blueprint whose pages say which of their addresses the static export writes, each page
+    in every language of the site (mapapp.web.i18n): `/about` and `/ko/about`. A `localized=False`
+    blueprint (the API) has one address per page and takes the language from `?lang=`."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, localized: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.exported: list[tuple[str, Addresses]] = []
+        self.localized = localized
+        self.localized_endpoints: set[str] = set()
+        if localized:
+            self.url_value_preprocessor(i18n.take_language)
+            self.url_defaults(i18n.language_defaults(self.localized_endpoints))
+        else:
+            self.url_value_preprocessor(i18n.query_language)
 
     def page(self, rule: str, *, export: Addresses | bool = True, **options):
-        """`bp.get(rule)`, and the export writes the page: once (`export=True`, an address
-        without variables), for each values dict `export(state)` yields, or not (False)."""
+        """`bp.get(rule)` (and its twin in every other language), and the export writes the
+        page: once (`export=True`, an address without variables), for each values dict
+        `export(state)` yields, or not (False); in every language."""
         def decorator(view: Callable) -> Callable:
             endpoint = options.pop("endpoint", view.__name__)
-            self.get(rule, endpoint=endpoint, **options)(view)
+            defaults = options.pop("defaults", None) or {}
+            if self.localized:
+                self.localized_endpoints.add(f"{self.name}.{endpoint}")
+                for language in LANGUAGES:
+                    self.get(i18n.prefixed(rule, language), endpoint=endpoint,
+                             defaults={**defaults, i18n.PARAMETER: language}, **options)(view)
+            else:
+                self.get(rule, endpoint=endpoint, defaults=defaults, **options)(view)
             if export:
                 self.exported.append((f"{self.name}.{endpoint}",
                                       export if callable(export) else lambda state: ({},)))
@@ -52,9 +72,14 @@ class SiteBlueprint(Blueprint):
         return decorator
 
     def export_addresses(self, state: State) -> Iterator[tuple[str, dict]]:
-        for endpoint, addresses in self.exported:
-            for values in addresses(state):
-                yield endpoint, values
+        """Every exported address of the blueprint's pages, in every language (each edition's
+        own values: a map script's digest differs by language)."""
+        for language in LANGUAGES if self.localized else (SOURCE_LANGUAGE,):
+            edition = state.edition(language)
+            for endpoint, addresses in self.exported:
+                for values in addresses(edition):
+                    yield endpoint, ({**values, i18n.PARAMETER: language} if self.localized
+                                     else values)
 
 
 def each_route(state: State) -> Iterator[dict]:
@@ -65,15 +90,16 @@ def each_route(state: State) -> Iterator[dict]:
 def route_or_404(state: State, route_id: str) -> Route:
     route = state.atlas.route(route_id)
     if route is None:
-        raise NotFound(f"There is no route called “{echo(route_id)}”.")
+        raise NotFound(gettext("There is no route called “%(id)s”.", id=echo(route_id)))
     return route
 
 
 # -- built once per data version -------------------------------------------------------------------
 def map_parts(state: State) -> mapbuilder.MapParts:
+    """The map in the State's language (its names and wording), built once per State."""
     return state.cached("map", lambda: mapbuilder.build_map(
         state.atlas, url_for("leaflet.static", filename="leaflet.js"),
-        url_for("leaflet.static", filename="leaflet.css")))
+        url_for("leaflet.static", filename="leaflet.css"), state.atlas.language))
 
 
 def map_script(state: State) -> Payload:
@@ -185,7 +211,9 @@ def _country_name(iso3: str) -> str:
 
 def _period(period: tuple[int, int | None]) -> str:
     start, end = period
-    return f"{start}–{end}" if end else f"since {start}"
+    if end:
+        return gettext("%(start)s–%(end)s", start=start, end=end)
+    return gettext("since %(start)s", start=start)
 
 
 def _site_context() -> dict:
@@ -197,8 +225,8 @@ def _site_context() -> dict:
 def init_app(app: Flask) -> None:
     """Filters and globals every template may use; data reaches HTML only escaped, or through
     `markdown` (the sanitiser)."""
-    app.jinja_env.filters.update(markdown=_markdown, http_url=_http_url, host=_host,
-                                 page_relative=page_relative, country_name=_country_name,
-                                 period=_period)
+    app.jinja_env.filters.update(markdown=i18n.marked_markdown(_markdown), http_url=_http_url,
+                                 host=_host, page_relative=page_relative,
+                                 country_name=_country_name, period=_period)
     app.jinja_env.globals.update(style.TEMPLATE_GLOBALS)
     app.context_processor(_site_context)

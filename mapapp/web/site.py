@@ -2,7 +2,8 @@
 
 A `State` is one valid Atlas plus a cache of what pages need from it (the folium map, the chart,
 rendered pages, API payloads): built on first use, then shared by every request and thread, so
-folium and matplotlib run once per data version, not per request.
+folium and matplotlib run once per data version, not per request. Each language of the site has
+its State (`State.edition`): the Atlas's edition in that language, with a cache of its own.
 
 `Site` holds the current State. In production it never changes. When watching (debug mode) it
 looks at the data files' modification times on every request and reloads when they change; if
@@ -24,6 +25,7 @@ from markupsafe import escape
 
 from mapapp.loading import LoadError, input_files
 from mapapp.model import Atlas, AtlasError, load_atlas
+from mapapp.web import i18n
 
 T = TypeVar("T")
 
@@ -39,15 +41,25 @@ class State:
 
     def cached(self, key: Any, build: Callable[[], T]) -> T:
         """The value built for `key`, building it once. Builds run under the lock: a burst of first
-        requests builds the map once, not once per thread."""
+        requests builds the map once, not once per thread; and in the State's language, whatever
+        the request's (the export lists the Korean map's address from an English request)."""
         try:
             return self._cache[key]
         except KeyError:
             pass
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = build()
+                with i18n.using(self.atlas.language):
+                    self._cache[key] = build()
             return self._cache[key]
+
+    def edition(self, language: str) -> State:
+        """This State in another language of the site: the Atlas's edition, with a cache of its
+        own (each language has its map, chart and pages), built on first use."""
+        if language == self.atlas.language:
+            return self
+        return self.cached(("edition", language),
+                           lambda: State(self.atlas.edition(language), self.problems))
 
 
 def problem_lines(error: Exception) -> tuple[str, ...]:
@@ -129,11 +141,11 @@ class Site:
 
 
 def current_state() -> State:
-    """The State this request is served from: looked up once, so a reload in the middle of a
-    request cannot mix two versions in one page."""
+    """The State this request is served from, in the page's language: looked up once, so a
+    reload in the middle of a request cannot mix two versions in one page."""
     if "mapapp_state" not in g:
         g.mapapp_state = current_app.extensions["mapapp"].current()
-    return g.mapapp_state
+    return g.mapapp_state.edition(i18n.current_language())
 
 
 def state_before_request() -> None:

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Build the Korean edition's web font: Nanum Gothic, regular and bold, cut down to exactly the
+characters the Korean edition uses, as WOFF2 files the site serves (mapapp/static/fonts/).
+
+Why: a classroom computer may have no Korean font and no internet, and a whole Korean font is
+megabytes. The subset holds every character of the Korean interface catalogue, the content
+catalogue (data/translations/ko.po), the base map's Korean names and the dates Babel writes in
+Korean, plus printable ASCII; the site loads it on Korean pages only (static/css/ko.css).
+
+Nanum Gothic is under the SIL Open Font License 1.1 with "NanumGothic" a Reserved Font Name, so
+the cut-down font is renamed ("Map Gothic"), keeps its copyright and licence in its name table,
+and ships with the licence (mapapp/static/fonts/OFL.txt).
+
+Run it again whenever Korean text changes (tests/test_font.py fails until you do):
+
+    scripts/build_font.py             # rebuild the two WOFF2 files
+    scripts/build_font.py --check     # change nothing; exit 1 naming the missing characters
+    scripts/build_font.py --fonts DIR # where NanumGothic.ttf and NanumGothicBold.ttf are
+                                      # (default: Debian's fonts-nanum, /usr/share/fonts/...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.messages.pofile import read_po
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from mapapp import paths
+from mapapp.loading import BASEMAP, BASEMAP_LAYERS, TRANSLATIONS, default_data_path
+
+LANGUAGE = "ko"
+FAMILY = "Map Gothic"  # not "Nanum…": the licence reserves those names for the original fonts
+FONTS = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
+SYSTEM_FONTS = Path("/usr/share/fonts/truetype/nanum")
+OUTPUT = paths.static_dir() / "fonts"
+ASCII = "".join(chr(code) for code in range(0x20, 0x7F))
+
+
+def output_file(weight: str) -> Path:
+    return OUTPUT / f"map-gothic-{LANGUAGE}-{weight}.woff2"
+
+
+def characters() -> set[str]:
+    """Every character a Korean page can show, from where the Korean text is kept."""
+    texts = [ASCII, Locale.parse(LANGUAGE).get_display_name(LANGUAGE)]
+    catalogues = [paths.PACKAGE_DIR / "translations" / LANGUAGE / "LC_MESSAGES" / "messages.po",
+                  default_data_path().parent / TRANSLATIONS[LANGUAGE]]
+    for catalogue in catalogues:
+        if catalogue.exists():
+            with catalogue.open("rb") as handle:
+                for message in read_po(handle):
+                    strings = message.string if isinstance(message.string, tuple) else (
+                        message.string,)
+                    texts += [text for text in strings if text]
+    for layer in BASEMAP_LAYERS:
+        path = default_data_path().parent / BASEMAP / f"{layer}.geojson"
+        if path.exists():
+            features = json.loads(path.read_text(encoding="utf-8")).get("features", [])
+            texts += [feature["properties"].get("name_ko") or "" for feature in features]
+    # Dates as Babel writes them in Korean (the timeline's "2005년 11월").
+    texts += [format_skeleton("yMMMMd", datetime.date(2000, month, 1), locale=LANGUAGE)
+              for month in range(1, 13)]
+    return {char for text in texts for char in text if char.isprintable()}
+
+
+def build(source: Path, target: Path, text: str) -> None:
+    font = TTFont(source)
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.hinting = False  # browsers do without; it is a third of the file
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and licence
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    weight = font["name"].getDebugName(2) or "Regular"
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = FAMILY
+        elif record.nameID in (3, 4):
+            record.string = f"{FAMILY} {weight}"
+        elif record.nameID == 6:
+            record.string = f"{FAMILY.replace(' ', '')}-{weight}"
+    font["name"].setName(f"A subset of {source.stem} (SIL Open Font License 1.1), renamed as "
+                         "its Reserved Font Name requires; made by scripts/build_font.py", 10,
+                         3, 1, 0x409)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font.flavor = "woff2"
+    font.save(target)
+
+
+def korean(char: str) -> bool:
+    """Hangul, and the CJK punctuation and full-width forms Korean text uses: what a computer
+    without Korean fonts cannot draw. (Other symbols, such as ⌘, come from its own fonts.)"""
+    code = ord(char)
+    return (0x1100 <= code <= 0x11FF or 0x3000 <= code <= 0x318F or 0xAC00 <= code <= 0xD7A3
+            or 0xFF00 <= code <= 0xFFEF)
+
+
+def missing(text: set[str]) -> dict[str, set[str]]:
+    """The Korean and ASCII characters each shipped font lacks (all, when it is not there)."""
+    found = {}
+    for weight in FONTS:
+        target = output_file(weight)
+        cmap = set(map(chr, TTFont(target).getBestCmap())) if target.exists() else set()
+        found[weight] = {char for char in text if char not in cmap and not char.isspace()
+                         and (korean(char) or char in ASCII)}
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 when a character is missing from the fonts")
+    parser.add_argument("--fonts", type=Path, default=SYSTEM_FONTS, metavar="DIR",
+                        help=f"the folder of {' and '.join(FONTS.values())} "
+                             f"(default: {SYSTEM_FONTS}, from Debian's fonts-nanum)")
+    arguments = parser.parse_args()
+    text = characters()
+    if arguments.check:
+        lacking = {weight: chars for weight, chars in missing(text).items() if chars}
+        for weight, chars in lacking.items():
+            print(f"{output_file(weight)} lacks {len(chars)} character(s): "
+                  f"{''.join(sorted(chars))[:200]}", file=sys.stderr)
+        if lacking:
+            print("Run scripts/build_font.py to rebuild the fonts.", file=sys.stderr)
+        return 1 if lacking else 0
+    for weight, name in FONTS.items():
+        source = arguments.fonts / name
+        if not source.exists():
+            print(f"{source} not found: install Debian's fonts-nanum, or give --fonts DIR",
+                  file=sys.stderr)
+            return 2
+        build(source, output_file(weight), "".join(sorted(text)))
+        print(f"{output_file(weight)}: {len(text)} characters, "
+              f"{output_file(weight).stat().st_size // 1024} KB", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
