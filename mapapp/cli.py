@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from mapapp import __version__, paths
+from mapapp import __version__, contract, paths
 from mapapp.loading import DataError, LoadError, default_data_path
 
 OK, PROBLEMS, UNUSABLE = 0, 1, 2
@@ -121,34 +121,48 @@ def validate(paths: tuple[Path, ...], data: Path | None, output: str, strict: bo
 
 @cli.command(name="format")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@data_option("to format, with the narratives and statistics beside it")
 @click.option("--check", is_flag=True,
-              help="change nothing; exit 1 when the file is not in canonical form")
-def format_command(path: Path | None, check: bool) -> None:
-    """Rewrite the GeoJSON in canonical form: key order, indentation, 2-decimal coordinates.
+              help="change nothing; show the diff formatting would make and exit 1 when there "
+                   "is one")
+def format_command(path: Path | None, data: Path | None, check: bool) -> None:
+    """Rewrite the data in canonical form, for clean diffs of hand edits.
 
-    Writes atomically, so an interrupted run never leaves a partial file. Default: the project's
-    data/routes.geojson, or $MAPAPP_DATA.
+    The GeoJSON: key order, indentation, 2-decimal coordinates (it says how many it rounded).
+    The narratives, context chapter, glossary and statistics beside it: \\n line breaks, no
+    spaces at the ends of lines, header keys in their documented order. PATH may also be one
+    .md or .csv file. Writes atomically, so an interrupted run never leaves a partial file, and
+    writes nothing when a file cannot be read. Default: the project's data, or $MAPAPP_DATA.
+    Exit code 0 canonical (or made so), 1 not canonical (--check), 2 a file cannot be read.
     """
-    from mapapp.formatting import canonical_text, write_atomically
+    from mapapp.formatting import formatted_data, write_atomically
 
-    path = path or default_data_path()
+    path = path or chosen_data(data)
     try:
-        current, wanted = canonical_text(path)
+        files = formatted_data(path)
     except DataError as error:
-        click.echo(str(error), err=True)
+        echo_unreadable(error)
         sys.exit(UNUSABLE)
-    if current == wanted:
-        click.echo(f"{path}: already in canonical form.", err=True)
-        sys.exit(OK)
-    if check:
-        click.echo(f"{path}: not in canonical form; run `mapapp format {path}`.", err=True)
+    changed = [file for file in files if file.changed]
+    for file in changed:
+        rounded = (f" ({'would round' if check else 'rounded'} {file.rounded} coordinate(s) to "
+                   f"{contract.MAX_DECIMALS} decimals)" if file.rounded else "")
+        if check:
+            click.echo(_printable(file.diff()), nl=False)
+            click.echo(f"{file.path}: not in canonical form{rounded}.", err=True)
+            continue
+        try:
+            write_atomically(file.path, file.wanted)
+        except OSError as error:
+            click.echo(f"{file.path}: cannot be written: {error.strerror or error}", err=True)
+            sys.exit(UNUSABLE)
+        click.echo(f"{file.path}: reformatted{rounded}.", err=True)
+    if not changed:
+        beside = f" and the {len(files) - 1} file(s) beside it" if len(files) > 1 else ""
+        click.echo(f"{path}{beside}: already in canonical form.", err=True)
+    elif check:
+        click.echo(f"Run `mapapp format {path}` to make these changes.", err=True)
         sys.exit(PROBLEMS)
-    try:
-        write_atomically(path, wanted)
-    except OSError as error:
-        click.echo(f"{path}: cannot be written: {error.strerror or error}", err=True)
-        sys.exit(UNUSABLE)
-    click.echo(f"{path}: reformatted.", err=True)
 
 
 @cli.command()

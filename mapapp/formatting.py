@@ -1,45 +1,150 @@
-"""`mapapp format`: the canonical form of routes.geojson, for clean diffs of hand edits.
+"""`mapapp format`: the canonical form of the data, for clean diffs of hand edits.
 
-Fixed key order (docs/data-format.md), two-space indentation with each position on one line,
-coordinates rounded to the safety precision, polygon rings oriented by RFC 7946's right-hand
-rule, a newline at the end. Writing is atomic: a temporary file in the same folder, fsync, then
-rename, so an interrupted run leaves the old file or the new one, never a partial one.
+The GeoJSON: fixed key order (docs/data-format.md), two-space indentation with each position on
+one line, coordinates rounded to the safety precision, polygon rings oriented by RFC 7946's
+right-hand rule, a newline at the end. The narratives, the context chapter, the glossary and the
+statistics: "\n" line breaks, no spaces at the ends of lines, the header's keys in their
+documented order, one newline at the end. Writing is atomic: a temporary file in the same
+folder, fsync, then rename, so an interrupted run leaves the old file or the new one, never a
+partial one.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 
 from mapapp import contract
-from mapapp.loading import DataError, read_text
+from mapapp.loading import DataError, documents, read_text, syntax_error
+from mapapp.narrative import CONTEXT_HEADER_KEYS, GLOSSARY_HEADER_KEYS, HEADER_KEYS
 
 TOP_KEYS = ("type", "name", "bbox", "features")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 INLINE_WIDTH = 80
 
 
+HEADER_ORDER = {"narrative": HEADER_KEYS, "context": CONTEXT_HEADER_KEYS,
+                "glossary": GLOSSARY_HEADER_KEYS}
+_HEADER_KEY_LINE = re.compile(r"[A-Za-z_]+:")
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A data file as it is and in canonical form."""
+
+    path: Path
+    current: str
+    wanted: str
+    rounded: int = 0  # coordinates rounded to the safety precision
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.wanted
+
+    def diff(self) -> str:
+        """What formatting would change, as a unified diff (line breaks shown as \\r)."""
+        def lines(text: str) -> list[str]:
+            return [line.replace("\r", "\\r") + "\n" for line in text.split("\n")]
+        return "".join(difflib.unified_diff(lines(self.current), lines(self.wanted),
+                                            f"{self.path}", f"{self.path} (canonical)"))
+
+
+def formatted_data(path: Path) -> list[Formatted]:
+    """Every data file `mapapp format PATH` looks at, as it is and canonical: a GeoJSON file with
+    the documents and statistics beside it, or one document (.md) or statistics file (.csv).
+    DataError when one of them cannot be read: then nothing is to be written."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return [formatted_document(path, "statistics")]
+    if path.suffix.lower() == ".md":
+        kind = {"context.md": "context", "glossary.md": "glossary"}.get(path.name, "narrative")
+        return [formatted_document(path, kind)]
+    found = [Formatted(path, *_canonical(path))]
+    return found + [formatted_document(file, kind) for kind, file in documents(path)]
+
+
+def formatted_document(path: Path, kind: str) -> Formatted:
+    text = read_text(path).text
+    lines = [line.rstrip(" \t") for line in
+             text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    if kind in HEADER_ORDER:
+        lines = _ordered_header(lines, HEADER_ORDER[kind])
+    while lines and not lines[-1]:
+        lines.pop()
+    return Formatted(path, text, "\n".join(lines) + "\n" if lines else "")
+
+
+def _ordered_header(lines: list[str], keys: tuple[str, ...]) -> list[str]:
+    """The header's `key:` blocks (a key with its list items) in the documented order."""
+    if not lines or lines[0] != "---" or "---" not in lines[1:]:
+        return lines
+    end = lines.index("---", 1)
+    blocks: list[list[str]] = []
+    for line in lines[1:end]:
+        if _HEADER_KEY_LINE.match(line) or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    names = [block[0].partition(":")[0] for block in blocks]
+    if len(set(names)) != len(names) or not all(_HEADER_KEY_LINE.match(b[0]) for b in blocks):
+        return lines  # a header the validator will report: left as it is
+
+    def rank(block: list[str]) -> int:
+        name = block[0].partition(":")[0]
+        return keys.index(name) if name in keys else len(keys)
+
+    ordered = [line for block in sorted(blocks, key=rank) for line in block]
+    return [lines[0], *ordered, *lines[end:]]
+
+
+def _rounded_count(data) -> int:
+    """How many coordinates the canonical form rounds to the safety precision (walked without
+    recursion: hand-written data may nest deeper than Python's stack)."""
+    count, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            coordinates = value.get("coordinates")
+            stack += [item for key, item in value.items() if key != "coordinates"]
+            numbers = [coordinates]
+            while numbers:
+                number = numbers.pop()
+                if isinstance(number, list):
+                    numbers += number
+                elif isinstance(number, float) and round(number, contract.MAX_DECIMALS) != number:
+                    count += 1
+        elif isinstance(value, list):
+            stack += value
+    return count
+
+
 def canonical_text(path: Path) -> tuple[str, str]:
     """(current text, canonical text) of a JSON file; DataError when it is not valid JSON."""
+    return _canonical(path)[:2]
+
+
+def _canonical(path: Path) -> tuple[str, str, int]:
+    """(current text, canonical text, coordinates rounded) of a JSON file."""
     source = read_text(path)
+    text = source.text.lstrip("\ufeff")
     try:
-        data = json.loads(source.text.lstrip("\ufeff"), parse_constant=_reject_constant,
-                          parse_float=_finite_float)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
-        raise DataError(path, f"is not valid JSON, so it is left as it is: {error.msg} "
-                        f"(column {error.colno})", error.lineno) from None
+        raise syntax_error(path, text, error) from None
     except ValueError as error:
         raise DataError(path, f"is left as it is: {error}") from None
     except RecursionError:
         raise DataError(path, "is left as it is: it is nested too deeply") from None
     try:
-        return source.text, canonical_json(canonical(data)) + "\n"
+        return source.text, canonical_json(canonical(data)) + "\n", _rounded_count(data)
     except RecursionError:
         raise DataError(path, "is left as it is: it is nested too deeply") from None
 
