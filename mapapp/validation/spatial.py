@@ -150,6 +150,8 @@ class _Countries:
         """The distance of each point (metric [x, y]) to the nearest line two countries share,
         among the countries within the tolerance of the points (a barrier is measured against
         the borders around it, not the whole map's); infinite where there is none."""
+        if not len(points):
+            return np.empty(0)
         if self._metric_tree is None:
             self._metric_tree = shapely.STRtree([self.metric[code] for code in self.codes])
         area = shapely.box(*points.min(axis=0), *points.max(axis=0)).buffer(BORDER_TOLERANCE_M)
