@@ -24,9 +24,10 @@ from mapapp.contract import Issue
 
 PROJECT = "Escape routes from North Korea (content)"
 HEADER = """\
-# The map's content in another language: every text of the data, one entry per paragraph or
-# property, its msgctxt naming where it is used. Made and kept up to date with the English by
-# `mapapp translations update`; translate it with any PO editor (docs/translating.md).
+# The map's content in another language: every text of the data, one
+# entry per paragraph or property, its msgctxt naming where it is used.
+# Made and kept up to date with the English by `mapapp translations
+# update`; translate it with any PO editor (see docs/translating.md).
 #"""
 LINE_WIDTH = 76  # as pybabel writes, so that a catalogue edited by either stays the same
 
@@ -41,7 +42,7 @@ class Entry:
     source: str
     translation: str
     fuzzy: bool
-    line: int  # the entry's first line in the catalogue
+    line: int  # the line of its msgstr in the catalogue
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,17 @@ def read_catalogue(text: str, path: Path | str, language: str) -> tuple[Catalogu
             1, f"the catalogue cannot be read: {error}",
             "restore its header from version control, or run `mapapp translations update`",
             "translation")]
+    lines = text.splitlines()
+
+    def translation_line(message) -> int:
+        """The line of the entry's msgstr: where a translator corrects it."""
+        start = (message.lineno or 1) - 1
+        return next((number + 1 for number in range(start, len(lines))
+                     if lines[number].startswith("msgstr")), start + 1)
+
     entries = tuple(
         Entry(message.context, message.id, message.string or "", message.fuzzy,
-              message.lineno or 1)
+              translation_line(message))
         for message in catalog if message.id and isinstance(message.id, str)
         and isinstance(message.string or "", str))
     return Catalogue(language, Path(path), entries), []

@@ -223,9 +223,8 @@ def _feature(feature: Feature, parsed: Parsed, tr: Translator, sources: bool) ->
         return feature
     document = parsed.document
     properties = dict(feature.properties)
-    for name in TEXT_PROPERTIES:
-        text = properties.get(name)
-        if not isinstance(text, str) or not text.strip():
+    for name, text in feature.properties.items():  # in the file's order
+        if name not in TEXT_PROPERTIES or not isinstance(text, str) or not text.strip():
             continue
         if name == "river" and text in RIVER_KEYWORDS:
             continue
@@ -255,16 +254,16 @@ def _narrative(narrative: Narrative, lines: _Lines, tr: Translator, sources: boo
 
 
 def _stage(prefix: str, stage: Stage, lines: _Lines, tr: Translator, sources: bool) -> Stage:
-    at = (lines.path, stage.line)
+    title = tr(f"{prefix}:title", stage.title, (lines.path, stage.line))
     place = stage.place
     if place is not None and place.kind == "point":
-        place = dataclasses.replace(place, ref=tr("place", place.ref, lines.key("place",
-                                                                               stage.line)))
+        place = dataclasses.replace(place, ref=tr("place", place.ref,
+                                                  lines.key("place", stage.line)))
     fields = {key: _field(f"{prefix}:{key}", getattr(stage, key), lines.key(key, stage.line), tr)
               for key in ("duration", "dangers", "cost")}
     return dataclasses.replace(
-        stage, title=tr(f"{prefix}:title", stage.title, at), place=place, **fields,
-        body=_markdown(f"{prefix}:body", stage.body, at, lines, tr),
+        stage, title=title, place=place, **fields,
+        body=_markdown(f"{prefix}:body", stage.body, (lines.path, stage.line), lines, tr),
         sources=_sources(stage.sources, sources))
 
 

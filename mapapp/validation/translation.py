@@ -71,16 +71,17 @@ def _check_catalogue(inspection: Inspection, catalogue: Catalogue) -> None:
                           severity="warning")
 
     for text in texts:
+        named = _named(text.context, text.source)
         entry = entries.get((text.context, text.source))
         if entry is not None and entry.translation.strip() and not entry.fuzzy:
             path, line = text.locations[0]
             for message, hint in _faults(text, entry.translation):
-                inspection.report("translation", f'the {language} of "{text.context}" {message}',
+                inspection.report("translation", f"the {language} of {named} {message}",
                                   f"{hint}; the English is at {root / path}:{line}",
                                   path=here, line=entry.line)
             continue
         old = [e for e in stale.pop(text.context, ()) if e.translation.strip()]
-        outdated = f'the {language} of "{text.context}" is outdated: the English changed since'
+        outdated = f"the {language} of {named} is outdated: the English changed since"
         if entry is not None and entry.fuzzy:
             warn(text, f"{outdated} ({name}:{entry.line} is marked fuzzy)",
                  "compare the translation with the English in a PO editor, correct it and clear "
@@ -89,18 +90,24 @@ def _check_catalogue(inspection: Inspection, catalogue: Catalogue) -> None:
             warn(text, f"{outdated} it was translated ({name}:{old[0].line})",
                  "run `mapapp translations update`: it marks the translation for review")
         elif entry is not None:
-            warn(text, f'"{text.context}" is not yet translated into {language}',
-                 f"translate it in {name} (see {DOC})")
+            warn(text, f"{named} is not yet translated into {language}",
+                 f"translate it in {here} (see {DOC})")
         else:
-            warn(text, f'"{text.context}" is not yet in the {language} catalogue',
+            warn(text, f"{named} is not yet in the {language} catalogue",
                  f"run `mapapp translations update` to add it, then translate it (see {DOC})")
     for context, entries_left in stale.items():
         for entry in entries_left:
             inspection.report(
-                "translation", f'the entry "{context}" translates English that the data no '
-                "longer has", "run `mapapp translations update`: it keeps the translation as "
-                "an obsolete entry at the end of the file", path=here, line=entry.line,
-                severity="warning")
+                "translation", f"the entry {_named(context, entry.source)} translates English "
+                "that the data no longer has", "run `mapapp translations update`: it keeps the "
+                "translation as an obsolete entry at the end of the file", path=here,
+                line=entry.line, severity="warning")
+
+
+def _named(context: str, source: str) -> str:
+    """A text as messages name it: its context and the start of its English."""
+    start = " ".join(source.split())
+    return f'"{context}" (“{start if len(start) <= 40 else start[:39] + "…"}”)'
 
 
 def _faults(text: Text, translation: str) -> list[tuple[str, str]]:
