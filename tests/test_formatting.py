@@ -108,7 +108,7 @@ def test_data_option_and_mapapp_data(data, monkeypatch):
     assert run("--data", str(DATA / "valid" / "routes.geojson")).exit_code == 0
 
 
-@pytest.mark.parametrize("doc", ["data-format.md"])
+@pytest.mark.parametrize("doc", ["data-format.md", "maintainers.md"])
 def test_the_docs_json_examples_are_in_canonical_form(doc):
     text = (DOCS / doc).read_text()
     examples = re.findall(r"```json\n(.*?)```", text, re.S)
