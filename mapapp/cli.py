@@ -254,6 +254,73 @@ def export(outdir: Path, data: Path | None, public_url: str | None, force: bool)
                f"{result.seconds:.1f} s. Open {outdir / 'index.html'}, or serve the folder "
                "with any web server.", err=True)
 
+
+@cli.group()
+def translations() -> None:
+    """The content's translations (data/translations/<language>.po; see docs/translating.md)."""
+
+
+@translations.command(name="update")
+@data_option("whose texts to extract")
+@click.option("--language", "languages", multiple=True, metavar="CODE",
+              help="only this language (ko); default: every language the site has")
+@click.option("--check", is_flag=True,
+              help="change nothing; exit 1 when a catalogue is not up to date with the English")
+def translations_update(data: Path | None, languages: tuple[str, ...], check: bool) -> None:
+    """Bring each catalogue up to date with the English texts of the data.
+
+    Every English paragraph, field and property gets an entry, its msgctxt naming where it is
+    used and its #: lines the English file and line. Translations of unchanged English are
+    kept; those whose English changed are kept and marked fuzzy for review (the old English
+    beside them), as `pybabel update` does; entries whose English is gone are kept at the end
+    as obsolete (#~) lines. Then translate with Poedit, Weblate or any PO editor.
+    """
+    from mapapp.catalogue import updated_catalogue
+    from mapapp.formatting import write_atomically
+    from mapapp.loading import TRANSLATIONS, TextFile, load_dataset, translation_file
+    from mapapp.parsing import parse
+    from mapapp.translation import english_texts
+
+    unknown = [language for language in languages if language not in TRANSLATIONS]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: the languages are "
+                                 f"{', '.join(TRANSLATIONS)}", param_hint="--language")
+    path = chosen_data(data)
+    try:
+        dataset = load_dataset(path)
+    except DataError as error:
+        echo_unreadable(error)
+        sys.exit(UNUSABLE)
+    texts = english_texts(parse(dataset))
+    stale = False
+    with click.progressbar(languages or tuple(TRANSLATIONS), label="Updating", file=sys.stderr,
+                           item_show_func=lambda language: language) as chosen:
+        reports = []
+        for language in chosen:
+            target = translation_file(path, language)
+            current = dataset.translations.get(language)
+            if isinstance(current, DataError):
+                echo_unreadable(current)
+                sys.exit(UNUSABLE)
+            before = current.text if isinstance(current, TextFile) else None
+            update = updated_catalogue(texts, before, language)
+            changed = update.text != before
+            stale = stale or changed
+            if changed and not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(target, update.text)
+            reports.append((target, update, changed))
+    for target, update, changed in reports:
+        share = f"{update.translated / update.total:.0%}" if update.total else "–"
+        state = ("not up to date" if check else "updated") if changed else "already up to date"
+        click.echo(f"{target}: {state}; {update.total} texts, {update.translated} translated "
+                   f"({share}), {update.added} new, {update.outdated} outdated (fuzzy), "
+                   f"{update.removed} removed (kept as obsolete).", err=True)
+    if check and stale:
+        click.echo("Run `mapapp translations update` and commit the catalogues.", err=True)
+        sys.exit(PROBLEMS)
+
+
 @cli.group()
 def new() -> None:
     """Add a route or a crossing, ready to fill in (see docs/maintainers.md)."""
