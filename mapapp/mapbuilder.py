@@ -5,12 +5,13 @@ over a CSS sea colour), Leaflet from our own server, crossings drawn as areas se
 wide, and zoom capped at 8 because the data is at town level at best. Every text folium places
 in the page goes through `_text`, because Leaflet inserts tooltip and label text as HTML.
 
-Drawn for speed: the base layers (countries, rivers) go on one canvas, as a few paths in a
-picture, and only the layers a reader points at or reaches by keyboard (routes, crossings, the
-DMZ, barriers; the stage markers static/js/mapview.js adds) are SVG elements. Below
-`DETAIL_ZOOM` the countries are drawn from a coarse copy, simplified once here with shared
-borders kept shared; the shapes as shipped are a second script (`MapParts.detail_script`) that
-mapview.js loads when the reader zooms in, or once the page is idle.
+Drawn for speed: the base map (countries, rivers) is projected here, once, to Web Mercator
+pixels, and static/js/mapview.js paints it on one canvas with a few multiplications per vertex,
+where Leaflet would project and clip every vertex again at every zoom; only the layers a reader
+points at or reaches by keyboard (routes, crossings, the DMZ, barriers; the stage markers
+mapview.js adds) are Leaflet's SVG elements. Below `DETAIL_ZOOM` the countries are drawn from a
+coarse copy, simplified once here with shared borders kept shared; the shapes as shipped are a
+second script (`MapParts.detail_script`) that mapview.js loads when the reader zooms in.
 
 Nothing here knows about Flask: the web layer passes the asset URLs and serves the returned parts
 (the scripts as files of their own, the configuration as JSON that static/js/mapview.js reads to
@@ -66,16 +67,16 @@ def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str, lang: str = "en")
     return MapParts(
         element_id=m.get_name(),
         script=root.script.render(),
-        detail_script=_detail_script(layers["detail"], atlas),
+        detail_script=_Data("base_detail", _base_map(atlas, detail=True)).declaration(),
         js_urls=tuple(link.url for link in links if isinstance(link, JavascriptLink)),
         css_urls=tuple(link.url for link in links if isinstance(link, CssLink)),
         config={
             "map": m.get_name(),
             "overview": _overview_bounds(atlas),
             "stageZoom": STAGE_ZOOM,
-            "countries": {"layer": layers["countries"], "detail": layers["detail"],
-                          "detailZoom": DETAIL_ZOOM},
-            "rivers": layers["rivers"],
+            "base": {"coarse": layers["base"], "detail": layers["detail"],
+                     "detailZoom": DETAIL_ZOOM, "countries": layers["countries"],
+                     "rivers": layers["rivers"]},
             "labels": layers["labels"],
             "barriers": layers.get("barriers"),  # None when the data has none
             "routes": {route.id: {"layer": layers[route.id],
@@ -89,9 +90,11 @@ def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str, lang: str = "en")
 
 def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str,
                lang: str = "en") -> tuple[folium.Map, dict]:
-    """The folium map itself, and the JS names of its layers: each route's by route id, and
-    "countries", "detail", "rivers", "labels" (and "barriers" when there are any); also
-    "towns", the row of each town and region among the labels by its English name.
+    """The folium map itself, and the JS names of what it declares: each route's layer by route
+    id, "base" (the projected base map for mapview.js) and "detail" (the name its detail takes),
+    "countries" and "rivers" (the groups mapview.js paints them in, so that the layer control
+    shows and hides them), "labels" and "barriers" (when there are any); also "towns", the row
+    of each town and region among the labels by its English name.
 
     It has no first view: the page's script sets it (static/js/mapview.js), so that every layer
     is drawn once, where the page opens, instead of at folium's view first and again there.
@@ -109,12 +112,14 @@ def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str,
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
 
-    # Drawn in this order, so that route lines lie on top and stay clickable everywhere.
-    canvas = _Canvas().add_to(m)
-    countries = _countries(atlas, canvas).add_to(m)
-    layers = {"countries": countries.get_name(), "detail": f"{countries.get_name()}_detail"}
-    rivers = _rivers(atlas, canvas, lang).add_to(m)
-    layers["rivers"] = rivers.get_name()
+    # Drawn in this order, so that route lines lie on top and stay clickable everywhere; the
+    # base map lies under them all, in a pane of its own.
+    base = _Data("base", _base_map(atlas, detail=False)).add_to(m)
+    layers = {"base": base.get_name(), "detail": f"base_detail_{MAP_ID}"}
+    for key, name in (("countries", gettext("Countries")), ("rivers", gettext("Rivers"))):
+        group = folium.FeatureGroup(name=name)
+        group._id = key
+        layers[key] = group.add_to(m).get_name()
     if atlas.dmz:  # folium's tooltip cannot describe an empty layer
         _dmz(atlas).add_to(m)
     if atlas.barriers:
@@ -141,19 +146,6 @@ def _text(value: str) -> str:
             .replace("\\", "&#92;").replace("{", "&#123;").replace("}", "&#125;"))
 
 
-class _Canvas(MacroElement):
-    """The canvas the base layers share (one <canvas>, however many layers draw on it).
-    `padding`: how far beyond the view it draws, so that a short pan shows no blank edge."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.canvas({padding: 0.5});
-{% endmacro %}""")
-
-    def __init__(self):
-        super().__init__()
-        self._name, self._id = "canvas", MAP_ID  # its variable: "canvas_routes"
-
-
 class _Data(MacroElement):
     """Data for static/js/mapview.js, as a global variable of the map's script (the script is
     a file browsers keep, where the page's configuration is sent with every page)."""
@@ -164,53 +156,73 @@ class _Data(MacroElement):
         self.data = data
 
     _template = Template("""{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = {{ this.json }};
+{{ this.declaration() }}
 {% endmacro %}""")
 
-    @property
-    def json(self) -> str:
-        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+    def declaration(self) -> str:
+        data = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        return f"var {self.get_name()} = {data};\n"
 
 
-# -- countries -----------------------------------------------------------------------------------
+# -- the base map --------------------------------------------------------------------------------
 # Below this zoom the countries are drawn from the coarse copy; from it, as shipped.
 DETAIL_ZOOM = 5
 # The coarse copy: simplified (Visvalingam-Whyatt over the shared borders, shapely's
 # coverage_simplify) until a vertex cuts off less than this tolerance squared, in square degrees,
 # about 5 square pixels at DETAIL_ZOOM; parts smaller than that are dropped (islets).
 COARSE_TOLERANCE = 0.1
+# The base map's coordinates: Web Mercator pixels at this zoom, whole numbers (a quarter of a
+# pixel at MAX_ZOOM), each ring or line as its first point and then the steps between points.
+BASE_ZOOM = MAX_ZOOM + 2
 
 
-def _countries(atlas: Atlas, canvas: _Canvas) -> folium.GeoJson:
-    shapes = coarse_outlines(web_outlines([country.shape for country in atlas.countries]))
-    layer = folium.GeoJson(_country_features(atlas, shapes), name="Countries",
-                           style_function=_country_style, smooth_factor=0.5, renderer=canvas,
-                           tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False),
-                           attribution=gettext("Borders: Natural Earth (public domain)"))
-    layer._id = "countries"
-    return layer
+def _base_map(atlas: Atlas, detail: bool) -> dict:
+    """The countries (coarse, or as shipped for `detail`) and, with the coarse copy, the rivers,
+    projected for mapview.js: {zoom, border: [colour, weight], countries: [[fill, tooltip,
+    rings]]}, and without `detail` also river: [colour, weight], rivers: [[min_zoom, lines]]
+    and the attribution."""
+    shapes = web_outlines([country.shape for country in atlas.countries])
+    if not detail:
+        shapes = coarse_outlines(shapes)
+    data = {"zoom": BASE_ZOOM, "border": [style.BORDER, 0.8],
+            "countries": [[style.ROLE_FILLS.get(country.role, style.ROLE_FILLS[None]),
+                           _text(style.country_label(country.name, country.role)),
+                           projected(shape)]
+                          for country, shape in zip(atlas.countries, shapes, strict=True)]}
+    if not detail:
+        data.update(river=[style.RIVER_STYLE["color"], style.RIVER_STYLE["weight"]],
+                    rivers=[[river.min_zoom, projected(river.geometry)]
+                            for river in atlas.rivers],
+                    attribution=_text(gettext("Borders: Natural Earth (public domain)")))
+    return data
 
 
-def _country_features(atlas: Atlas, shapes: Sequence[BaseGeometry]) -> dict:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": country.iso3,
-         "properties": {"role": country.role,
-                        "tooltip": _text(style.country_label(country.name, country.role))},
-         "geometry": mapping(shape)}
-        for country, shape in zip(atlas.countries, shapes, strict=True)]}
+def projected(geometry: BaseGeometry) -> list[list[int]]:
+    """The rings or lines of a geometry in Web Mercator pixels at BASE_ZOOM, each as
+    [x, y, dx, dy, dx, dy, ...]: the first point, then the steps to the next ones (a point no
+    step away from the last is left out)."""
+    size = 256 * 2 ** BASE_ZOOM
+    parts = []
+    for line in _lines(geometry):
+        lon, lat = shapely.get_coordinates(line).T
+        lat = np.clip(lat, -85.0511287798, 85.0511287798)  # as Leaflet's Web Mercator
+        x = np.rint((lon + 180) / 360 * size).astype(np.int64)
+        y = np.rint((0.5 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / (2 * np.pi))
+                    * size).astype(np.int64)
+        steps = np.column_stack([np.diff(x, prepend=0), np.diff(y, prepend=0)])
+        keep = np.ones(len(steps), dtype=bool)
+        keep[1:] = steps[1:].any(axis=1)
+        parts.append(steps[keep].ravel().tolist())
+    return parts
 
 
-def _country_style(feature: dict) -> dict:
-    role = feature["properties"]["role"]
-    return {"fillColor": style.ROLE_FILLS.get(role, style.ROLE_FILLS[None]), "fillOpacity": 1,
-            "color": style.BORDER, "weight": 0.8, "opacity": 1}
-
-
-def _detail_script(name: str, atlas: Atlas) -> str:
-    """The countries as shipped (rounded far from Korea), for mapview.js to draw from
-    DETAIL_ZOOM on with the coarse layer's own style and tooltip."""
-    features = _country_features(atlas, web_outlines([c.shape for c in atlas.countries]))
-    return f"var {name} = {json.dumps(features, ensure_ascii=False, separators=(',', ':'))};\n"
+def _lines(geometry: BaseGeometry) -> list:
+    """The rings of polygons and the parts of lines, in order."""
+    if geometry.geom_type == "Polygon":
+        return [geometry.exterior, *geometry.interiors]
+    if geometry.geom_type == "LineString":
+        return [geometry]
+    return [line for part in geometry.geoms for line in _lines(part)]
 
 
 def coarse_outlines(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
@@ -272,24 +284,7 @@ def web_outlines(shapes: Sequence[BaseGeometry]) -> list[BaseGeometry]:
     return list(shapes)
 
 
-# -- rivers and names ----------------------------------------------------------------------------
-def _rivers(atlas: Atlas, canvas: _Canvas, lang: str) -> folium.GeoJson:
-    """The rivers under everything but the countries; mapview.js shows each from its min_zoom
-    (from the zoom at which it is long enough on the screen to matter)."""
-    features = [{"type": "Feature",
-                 "properties": {"minZoom": river.min_zoom,
-                                "tooltip": _text(style.river_label(_name(river, lang)))},
-                 "geometry": mapping(river.geometry)}
-                for river in atlas.rivers]
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": features}, name="Rivers",
-                           style_function=lambda _: dict(style.RIVER_STYLE), renderer=canvas,
-                           smooth_factor=0.5,
-                           tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False)
-                           if features else None)
-    layer._id = "rivers"
-    return layer
-
-
+# -- names ---------------------------------------------------------------------------------------
 def _name(place, lang: str) -> str:
     """A base-map name in the page's language (English where no other is known)."""
     return place.name_ko if lang == "ko" and place.name_ko else place.name

@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import Point, box, shape
+from shapely.geometry import Point, box
 
 from mapapp import mapbuilder, paths, region, style
 from mapapp.basemap import load_basemap
@@ -130,26 +130,46 @@ def test_the_coarse_copy_is_light_valid_and_keeps_neighbours_together(web, coars
             "vertices are only dropped, never moved")
 
 
-def test_the_first_script_draws_the_coarse_copy_and_the_detail_is_a_script_of_its_own(
+def unprojected(steps: list[int]) -> np.ndarray:
+    """A ring or line of the base map's data back in longitude and latitude."""
+    size = 256 * 2 ** mapbuilder.BASE_ZOOM
+    x, y = np.cumsum(np.reshape(steps, (-1, 2)), axis=0).T / size
+    return np.column_stack([x * 360 - 180,
+                            np.degrees(2 * np.arctan(np.exp((0.5 - y) * 2 * np.pi)) - np.pi / 2)])
+
+
+def test_projected_is_web_mercator_pixels_as_first_point_and_steps():
+    size = 256 * 2 ** mapbuilder.BASE_ZOOM
+    [line] = mapbuilder.projected(shapely.LineString([(0, 0), (0, 0), (90, 0), (90, 66.51326)]))
+    assert line == [size // 2, size // 2, size // 4, 0, 0, -size // 4]
+    seoul = shapely.Point(126.98, 37.57).buffer(0.5)
+    [ring] = mapbuilder.projected(seoul)
+    unit = 360 / size  # degrees of longitude in a step: a quarter of a pixel at zoom 8
+    assert np.abs(unprojected(ring) - shapely.get_coordinates(seoul)).max() <= unit / 2
+
+
+def test_the_first_script_carries_the_coarse_base_map_and_the_detail_is_a_script_of_its_own(
         parts, site_atlas, coarse):
     assert re.search(r"L\.map\(\s*\"map_routes\",\s*\{\s*center: null,", parts.script)
-    config = parts.config["countries"]
-    assert config["detailZoom"] == mapbuilder.DETAIL_ZOOM
-    drawn = parts.script.split(f"{config['layer']}_add(")[1].split(");\n")[0]
-    assert [shape(f["geometry"]) for f in json.loads(drawn)["features"]] == coarse
-    detail = script_data(parts.detail_script, config["detail"])
-    assert [f["id"] for f in detail["features"]] == [c.iso3 for c in site_atlas.countries]
-    assert vertices(shape(f["geometry"]) for f in detail["features"]) == vertices(SHIPPED)
-    assert len(parts.detail_script) > 2 * len(drawn)
-
-
-def test_countries_and_rivers_share_one_canvas_and_the_rest_stays_svg(parts):
-    canvas = re.search(r"var (\w+) = L\.canvas\(", parts.script)[1]
-    renderers = re.findall(r'"renderer": (\w+)', parts.script)
-    assert renderers == [canvas, canvas], "countries and rivers, nothing else"
-    for layer in (parts.config["countries"]["layer"], parts.config["rivers"]):
-        assert re.search(rf"var {layer} = L\.geoJson\(null, \{{.*?\"renderer\": {canvas}",
-                         parts.script, flags=re.S)
+    assert "L.canvas(" not in parts.script
+    names = parts.config["base"]
+    assert names["detailZoom"] == mapbuilder.DETAIL_ZOOM
+    base = script_data(parts.script, names["coarse"])
+    detail = script_data(parts.detail_script, names["detail"])
+    assert base["zoom"] == detail["zoom"] == mapbuilder.BASE_ZOOM
+    for data, shapes in ((base, coarse), (detail, mapbuilder.web_outlines(SHIPPED))):
+        assert [country[0] for country in data["countries"]] == [
+            style.ROLE_FILLS[country.role] for country in site_atlas.countries]
+        assert [country[1] for country in data["countries"]] == [
+            mapbuilder._text(style.country_label(c.name, c.role)) for c in site_atlas.countries]
+        for (_, _, rings), shape in zip(data["countries"], shapes, strict=True):
+            drawn = np.concatenate([unprojected(ring) for ring in rings])
+            assert len(rings) == len(mapbuilder._lines(shape))
+            assert shapely.hausdorff_distance(shapely.MultiPoint(drawn), shapely.MultiPoint(
+                shapely.get_coordinates(shape))) < 0.001, "within a step, a quarter pixel at 8"
+    assert [river[0] for river in base["rivers"]] == [r.min_zoom for r in site_atlas.rivers]
+    assert "rivers" not in detail
+    assert len(parts.detail_script) > 2 * len(json.dumps(base["countries"]))
 
 
 # -- names ---------------------------------------------------------------------------------------

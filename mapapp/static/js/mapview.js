@@ -78,92 +78,214 @@
     });
   }
 
-  /* The countries: the coarse copy folium's script drew below config.countries.detailZoom, the
-   * shapes as shipped from it on, loaded once (a script, so that it works from file:// too) and
-   * drawn with the coarse layer's own style and tooltip; `swapped()` after each change (what
-   * shares their canvas is drawn over them again). */
-  function countryDetail(map, config, detailSrc, swapped) {
-    var layer = window[config.countries.layer];
-    if (!layer || !detailSrc) {
-      return function () {};
-    }
-    var coarse = layer.getLayers();
+  /* The base map: the countries and rivers mapapp/mapbuilder.py projected once to Web Mercator
+   * pixels (at data.zoom, each ring or line its first point and then the steps to the next),
+   * painted on a canvas of its own under every other layer with a multiplication and an addition
+   * per vertex. A Leaflet renderer, so that it follows pans and zoom animations as Leaflet's own
+   * canvas does. The countries come from the coarse copy below config.base.detailZoom and as
+   * shipped from it on, loaded once when first needed (a script, so that it works from file://
+   * too); a country under the pointer shows its name and role. */
+  function baseLayers(map, config) {
+    var coarse = window[config.base.coarse];
     var detail = null;
     var loading = false;
+    if (!coarse) {
+      return;
+    }
+    map.createPane("base");
+    var tooltip = L.tooltip({ direction: "top", offset: [0, -6] });
 
-    function load() {
+    var Base = L.Renderer.extend({
+      options: { pane: "base", padding: 0.1 },
+
+      _initContainer: function () {
+        this._container = L.DomUtil.create("canvas", "base-map");
+        this._ctx = this._container.getContext("2d");
+      },
+
+      _destroyContainer: function () {
+        L.DomUtil.remove(this._container);
+        delete this._container;
+      },
+
+      _updatePaths: function () {},
+
+      _update: function () {
+        if (this._map._animatingZoom && this._bounds) {
+          return;
+        }
+        L.Renderer.prototype._update.call(this);
+        var b = this._bounds;
+        var size = b.getSize();
+        var ratio = window.devicePixelRatio || 1;
+        var canvas = this._container;
+        L.DomUtil.setPosition(canvas, b.min);
+        canvas.width = Math.round(size.x * ratio);
+        canvas.height = Math.round(size.y * ratio);
+        canvas.style.width = size.x + "px";
+        canvas.style.height = size.y + "px";
+        this._ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+        var scale = Math.pow(2, this._map.getZoom() - coarse.zoom);
+        var origin = this._map.getPixelOrigin().add(b.min);
+        this.paint(this._ctx, scale, origin.x, origin.y);
+      },
+
+      /* A Path2D of the rings or lines of one shape, in the canvas's pixels. */
+      path: function (parts, scale, ox, oy) {
+        var path = new Path2D();
+        parts.forEach(function (steps) {
+          var x = steps[0];
+          var y = steps[1];
+          path.moveTo(x * scale - ox, y * scale - oy);
+          for (var i = 2; i < steps.length; i += 2) {
+            x += steps[i];
+            y += steps[i + 1];
+            path.lineTo(x * scale - ox, y * scale - oy);
+          }
+        });
+        return path;
+      },
+    });
+
+    var countries = new (Base.extend({
+      options: { attribution: coarse.attribution },
+      paint: function (ctx, scale, ox, oy) {
+        var wanted = map.getZoom() >= config.base.detailZoom;
+        if (wanted && !detail && !loading && config.detailScript) {
+          load(this);
+        }
+        var data = wanted && detail ? detail : coarse;
+        var self = this;
+        ctx.lineWidth = data.border[1];
+        ctx.strokeStyle = data.border[0];
+        ctx.lineJoin = "round";
+        this.shapes = data.countries.map(function (country) {
+          var path = self.path(country[2], scale, ox, oy);
+          ctx.fillStyle = country[0];
+          ctx.fill(path, "evenodd");
+          ctx.stroke(path);
+          return { path: path, label: country[1] };
+        });
+      },
+    }))();
+
+    var rivers = new (Base.extend({
+      paint: function (ctx, scale, ox, oy) {
+        var zoom = map.getZoom();
+        var self = this;
+        ctx.lineWidth = coarse.river[1];
+        ctx.strokeStyle = coarse.river[0];
+        ctx.lineJoin = "round";
+        ctx.lineCap = "round";
+        coarse.rivers.forEach(function (river) {
+          if (zoom >= river[0]) {
+            ctx.stroke(self.path(river[1], scale, ox, oy));
+          }
+        });
+      },
+    }))();
+
+    function load(layer) {
       loading = true;
       var script = document.createElement("script");
-      script.src = detailSrc;
+      script.src = config.detailScript;
       script.onload = function () {
-        var holder = L.geoJson(null, layer.options);
-        holder.addData(window[config.countries.detail]);
-        detail = holder.getLayers();
-        holder.clearLayers();
-        update();
+        detail = window[config.base.detail];
+        if (map.hasLayer(layer)) {
+          layer._update();
+        }
       };
       document.head.appendChild(script);
     }
 
-    function update() {
-      var want = map.getZoom() >= config.countries.detailZoom;
-      if (want && !detail) {
-        if (!loading) {
-          load();
+    /* The country under the pointer, unless the pointer is on something drawn over it. */
+    map.on("mousemove", function (event) {
+      var target = event.originalEvent.target;
+      var over = null;
+      if (map.hasLayer(countries) && countries.shapes && !target.closest(".leaflet-interactive")) {
+        var corner = map.layerPointToContainerPoint(countries._bounds.min);
+        var ratio = window.devicePixelRatio || 1;
+        var x = (event.containerPoint.x - corner.x) * ratio;
+        var y = (event.containerPoint.y - corner.y) * ratio;
+        var ctx = countries._ctx;
+        over = countries.shapes.filter(function (shape) {
+          return ctx.isPointInPath(shape.path, x, y, "evenodd");
+        }).pop();
+      }
+      if (over) {
+        tooltip.setLatLng(event.latlng).setContent(over.label);
+        if (!map.hasLayer(tooltip)) {
+          tooltip.addTo(map);
         }
-        return;
+      } else if (map.hasLayer(tooltip)) {
+        map.removeLayer(tooltip);
       }
-      var shown = want ? detail : coarse;
-      if (!layer.hasLayer(shown[0])) {
-        layer.clearLayers();
-        shown.forEach(function (country) {
-          layer.addLayer(country);
-        });
-        swapped();
-      }
-    }
-    return update;
+    });
+    map.on("mouseout", function () {
+      map.removeLayer(tooltip);
+    });
+    // In the groups folium's script declared, which the layer control shows and hides.
+    window[config.base.countries].addLayer(countries);
+    window[config.base.rivers].addLayer(rivers);
   }
 
-  /* Names by zoom: each row of config.labels ([lat, lon, minZoom, kind, anchor, html]) becomes a
-   * marker in a pane of its own, above the routes and below the stage markers, on the map from
-   * its minZoom, where the base-map build found that it collides with no other name. A town or
-   * region with a stage marker on its dot moves its name aside ("staged"). */
+  /* Names by zoom: each row of config.labels ([lat, lon, minZoom, kind, anchor, html]) is shown
+   * from its minZoom, where the base-map build found that it collides with no other name; all
+   * of them in one element in a pane of their own, above the routes and below the stage markers,
+   * written at once when the zoom changes (HTML the server escaped) and placed with transforms.
+   * A town or region with a stage marker on its dot moves its name aside ("staged"). */
   function nameLayer(map, rows) {
     map.createPane("names").setAttribute("aria-hidden", "true");
-    var group = L.layerGroup().addTo(map);
     var staged = {};
-    var markers = rows.map(function (row) {
-      return L.marker([row[0], row[1]], {
-        pane: "names", interactive: false, keyboard: false,
-        icon: L.divIcon({
-          className: "map-name map-name-" + row[3], iconSize: [0, 0],
-          html: '<span class="map-name-text map-name-' + row[4] + '">' + row[5] + "</span>",
-        }),
-      });
+    var shown = []; // the rows on the map (their indexes), in the order of the container's children
+    var layer = new (L.Layer.extend({
+      options: { pane: "names" },
+      onAdd: function () {
+        this._container = L.DomUtil.create("div", "map-names leaflet-zoom-hide", this.getPane());
+        this.rebuild();
+      },
+      onRemove: function () {
+        L.DomUtil.remove(this._container);
+      },
+      getEvents: function () {
+        return { zoomend: this.rebuild, viewreset: this.rebuild, zoom: this.place };
+      },
+      rebuild: function () {
+        var zoom = map.getZoom();
+        shown = [];
+        rows.forEach(function (row, index) {
+          if (zoom >= row[2]) {
+            shown.push(index);
+          }
+        });
+        this._container.innerHTML = shown.map(function (index) {
+          var row = rows[index];
+          return '<div class="map-name map-name-' + row[3] + (staged[index] ? " is-staged" : "") +
+            '"><span class="map-name-text map-name-' + row[4] + '">' + row[5] + "</span></div>";
+        }).join("");
+        this.place();
+      },
+      place: function () {
+        var names = this._container.children;
+        shown.forEach(function (row, index) {
+          var at = map.latLngToLayerPoint([rows[row][0], rows[row][1]]);
+          names[index].style.transform = "translate(" + at.x + "px, " + at.y + "px)";
+        });
+      },
+    }))();
+    map.whenReady(function () {
+      layer.addTo(map);
     });
 
-    function update() {
-      var zoom = map.getZoom();
-      filter(group, markers, function (marker, index) {
-        return zoom >= rows[index][2];
-      });
-      markers.forEach(function (marker, index) {
-        var element = marker.getElement();
-        if (element) {
-          element.classList.toggle("is-staged", Boolean(staged[index]));
-        }
-      });
-    }
-
     return {
-      update: update,
       stage: function (rowIndexes) {
         staged = {};
         rowIndexes.forEach(function (index) {
           staged[index] = true;
         });
-        update();
+        if (map.hasLayer(layer)) {
+          layer.rebuild();
+        }
       },
     };
   }
@@ -248,31 +370,12 @@
   function mapView(config, options) {
     options = options || {};
     var map = window[config.map] || null;
-    var names = { update: function () {}, stage: function () {} };
+    var names = { stage: function () {} };
     var stages = function () {};
-    var detail = function () {};
     if (map) {
       makeAccessible(map);
+      baseLayers(map, config);
       names = nameLayer(map, window[config.labels] || []);
-      var rivers = window[config.rivers];
-      detail = countryDetail(map, config, config.detailScript, function () {
-        if (rivers) {
-          rivers.bringToFront();
-        }
-      });
-      var riverLines = rivers ? rivers.getLayers() : [];
-      var byZoom = function () {
-        var zoom = map.getZoom();
-        if (rivers) {
-          filter(rivers, riverLines, function (river) {
-            return zoom >= river.feature.properties.minZoom;
-          });
-        }
-        names.update();
-        detail();
-      };
-      map.on("zoomend", byZoom);
-      map.whenReady(byZoom);
       stages = stageMarkers(map, config, names, function (id, index) {
         (options.activate || showStage)(id, index, true);
       });
