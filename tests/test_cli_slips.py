@@ -151,7 +151,7 @@ def test_a_folder_of_narratives_is_checked_file_by_file(tmp_path):
     (folder / "other-route.md").write_text((SLIPS / "heading-level-3" / STORY).read_text())
     result = validate(str(folder))
     assert result.exit_code == 1
-    assert result.stderr == f"1 problem(s) in 1 file(s).\n"
+    assert result.stderr == "1 problem(s) in 1 file(s).\n"
     assert result.stdout.startswith(f'{folder / "other-route.md"}:20: "### North to Yanji" is a '
                                     "level-3 heading")
     (folder / "other-route.md").unlink()

@@ -34,15 +34,15 @@ def run(*args: str):
 
 def test_narratives_get_lf_no_trailing_spaces_and_header_keys_in_order(data):
     story = data.parent / "narratives" / "test-route.md"
-    text = story.read_text()
-    head, body = text.split("\n---\n", 1)
-    messy = MESSY_STORY.replace("\r\n\r\nA test narrative.   \r\n\r\n\r\n", "") + "\r\n" + \
-        body.replace("\n", "  \r\n")
-    story.write_bytes(messy.encode())
+    tidy = story.read_text()
+    header, body = tidy.split("\n---\n", 1)
+    dashes, content_note, *questions = header.split("\n")
+    messy = "\n".join([dashes, *questions, content_note, "---", body, "", ""])
+    story.write_bytes(messy.replace("\n", "  \r\n").encode())
     result = run(str(data))
     assert result.exit_code == 0
     assert result.stderr == f"{story}: reformatted.\n"
-    assert story.read_bytes() == text.encode()
+    assert story.read_bytes() == tidy.encode()
     assert run(str(data)).stderr == (f"{data} and the 2 file(s) beside it: already in canonical "
                                      "form.\n")
 

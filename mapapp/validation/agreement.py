@@ -10,6 +10,8 @@ validate --strict` fails on them.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.ops import substring
@@ -52,7 +54,7 @@ def _metric_line(route: Feature):
     shape = route.shape
     if isinstance(shape, MultiLineString):
         parts = list(shape.geoms)
-        if all(a.coords[-1] == b.coords[0] for a, b in zip(parts, parts[1:], strict=False)):
+        if all(a.coords[-1] == b.coords[0] for a, b in pairwise(parts)):
             shape = LineString([parts[0].coords[0], *(xy for p in parts for xy in p.coords[1:])])
     if not isinstance(shape, LineString | MultiLineString) or shape.is_empty:
         return None
