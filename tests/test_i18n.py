@@ -15,6 +15,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
 from flask import url_for
 from helpers import SITE_DATA, Html, get
@@ -274,3 +277,51 @@ def test_the_map_of_a_korean_page_has_korean_names(client):
     korean, english = script("/ko/"), script("/")
     assert "중국" in korean and "두만강" in korean and "평양" in korean
     assert "중국" not in english and "Pyongyang" in english
+
+
+# -- the interface catalogue -------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "mapapp" / "translations" / "ko" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+
+
+def test_every_interface_text_of_the_code_has_its_korean():
+    """What `pybabel extract -F babel.cfg` finds in the code and templates is translated in
+    mapapp/translations/ko (no fuzzy mark), placeholders kept."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found = {message if isinstance(message, str) else message[0]
+             for _, _, message, _, _ in extract_from_dir(
+                 ROOT, method_map, options_map, keywords={**DEFAULT_KEYWORDS,
+                                                          "lazy_gettext": None})}
+    with (CATALOGUE / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle, locale="ko")
+    korean = {}
+    for message in catalogue:
+        if message.id and not message.fuzzy:
+            string = message.string if isinstance(message.string, str) else message.string[0]
+            korean[message.id if isinstance(message.id, str) else message.id[0]] = string
+            assert set(PLACEHOLDER.findall(str(message.id))) <= set(PLACEHOLDER.findall(string)), \
+                message.id
+    missing = sorted(text for text in found if not korean.get(text))
+    assert not missing, ("not yet in Korean; extract, update and translate as "
+                         f"docs/translating.md says: {missing[:5]}")
+    assert not list(catalogue.check()), "python-format placeholders as the English has them"
+
+
+def test_the_compiled_catalogue_is_its_po_file():
+    """The .mo ships with the package (no build step at install): it must be the .po, compiled
+    (`pybabel compile -d mapapp/translations`)."""
+    with (CATALOGUE / "messages.po").open("rb") as handle:
+        source = read_po(handle, locale="ko")
+    with (CATALOGUE / "messages.mo").open("rb") as handle:
+        compiled = read_mo(handle)
+    def entries(catalogue) -> dict:
+        return {(_tuple(m.id), m.context): _tuple(m.string) for m in catalogue
+                if m.id and not m.fuzzy}
+
+    assert entries(compiled) == entries(source)
+
+
+def _tuple(value):
+    return tuple(value) if isinstance(value, list | tuple) else value

@@ -1,0 +1,80 @@
+"""The Korean edition's font (scripts/build_font.py, static/css/ko.css): it has every character
+the Korean edition shows, it is served by the site, and only Korean pages load it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from fontTools.ttLib import TTFont
+from helpers import Html, get
+
+from mapapp import paths
+
+ROOT = Path(__file__).resolve().parents[1]
+FONTS = {weight: paths.static_dir() / "fonts" / f"map-gothic-ko-{weight}.woff2"
+         for weight in ("regular", "bold")}
+HANGUL = re.compile(r"[\u1100-\u11ff\u3000-\u318f\uac00-\ud7a3\uff00-\uffef]")
+
+
+def shipped_korean() -> set[str]:
+    """Every Hangul (and CJK punctuation) character of the Korean text the project ships: the
+    interface catalogue, the data's catalogue and the base map's Korean names."""
+    texts = []
+    for catalogue in (paths.PACKAGE_DIR / "translations" / "ko" / "LC_MESSAGES" / "messages.po",
+                      paths.data_dir() / "translations" / "ko.po"):
+        if catalogue.exists():
+            with catalogue.open("rb") as handle:
+                texts += [str(message.string) for message in read_po(handle) if message.string]
+    for layer in (paths.data_dir() / "basemap").glob("*.geojson"):
+        features = json.loads(layer.read_text(encoding="utf-8")).get("features", [])
+        texts += [feature["properties"].get("name_ko") or "" for feature in features]
+    return set(HANGUL.findall("".join(texts)))
+
+
+@pytest.mark.parametrize("weight", FONTS)
+def test_the_font_has_every_korean_character_the_edition_ships(weight):
+    cmap = set(map(chr, TTFont(FONTS[weight]).getBestCmap()))
+    missing = shipped_korean() - cmap
+    assert not missing, (f"{FONTS[weight].name} lacks {''.join(sorted(missing))[:80]}: run "
+                         "scripts/build_font.py")
+
+
+@pytest.mark.parametrize("weight", FONTS)
+def test_the_font_has_every_character_of_the_korean_pages(client, weight):
+    cmap = set(map(chr, TTFont(FONTS[weight]).getBestCmap()))
+    for address in ("/ko/", "/ko/about", "/ko/statistics", "/ko/present", "/ko/glossary"):
+        text = Html(get(client, address)[1]).text
+        assert not set(HANGUL.findall(text)) - cmap, address
+
+
+def test_the_build_script_checks_the_fonts_it_made():
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_font.py"), "--check"],
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
+    names = {record.nameID: record.toUnicode() for record in TTFont(FONTS["regular"])["name"].names
+             if record.platformID == 3}
+    assert names[1] == "Map Gothic", "renamed, as the licence's Reserved Font Name asks"
+    assert "Nanum" not in names[4] and "SIL Open Font License" in names[10]
+    assert (paths.static_dir() / "fonts" / "OFL.txt").is_file()
+
+
+def test_only_korean_pages_load_the_font(client):
+    english = Html(get(client, "/")[1])
+    korean = Html(get(client, "/ko/")[1])
+    sheets = [link["href"] for link in korean.find("link", rel="stylesheet")]
+    assert any("/static/css/ko.css" in href for href in sheets)
+    assert not any("ko.css" in link["href"] for link in english.find("link", rel="stylesheet"))
+    css = get(client, "/static/css/ko.css")[1]
+    faces = re.findall(r"@font-face \{[^}]*\}", css)
+    assert len(faces) == 2 and all("font-display: swap" in face for face in faces)
+    assert "word-break: keep-all" in css
+    for url in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
+        response = client.get(f"/static/fonts/{url}")
+        assert response.status_code == 200 and response.mimetype == "font/woff2"
