@@ -24,7 +24,9 @@ OK, PROBLEMS, UNUSABLE = 0, 1, 2
 def cli() -> None:
     """An interactive, sourced map of the routes North Koreans take to escape.
 
-    Maintainers: `mapapp format` then `mapapp validate` before every commit.
+    Maintainers (docs/maintainers.md): `mapapp new route ID` to start a route, `mapapp serve
+    --debug` to preview it, and `mapapp format --check && mapapp validate --strict` before
+    every commit.
     """
 
 

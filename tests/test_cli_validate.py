@@ -122,7 +122,7 @@ def test_mapapp_data_environment_variable_chooses_the_file(tmp_path):
 def test_help_lists_the_commands():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("validate", "format"):
+    for command in ("validate", "format", "new", "serve", "export"):
         assert command in result.stdout
     assert run("validate", "--help").returncode == 0
     assert run("no-such-command").returncode == 2
@@ -187,3 +187,11 @@ def test_format_leaves_a_ring_of_huge_integers_as_it_is(tmp_path):
     assert result.exit_code == 0
     assert huge in path.read_text()
     assert CliRunner().invoke(cli, ["format", "--check", str(path)]).exit_code == 0
+
+
+@pytest.mark.parametrize("command", [["validate"], ["format"], ["serve"], ["export"],
+                                     ["new", "route"], ["new", "crossing"]])
+def test_every_command_takes_data(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "--data PATH" in result.output and "$MAPAPP_DATA" in result.output
