@@ -3,9 +3,11 @@
 characters the Korean edition uses, as WOFF2 files the site serves (mapapp/static/fonts/).
 
 Why: a classroom computer may have no Korean font and no internet, and a whole Korean font is
-megabytes. The subset holds every character of the Korean interface catalogue, the content
-catalogue (data/translations/ko.po), the base map's Korean names and the dates Babel writes in
-Korean, plus printable ASCII; the site loads it on Korean pages only (static/css/ko.css).
+megabytes. The subset holds every Hangul character (and CJK punctuation) of the Korean interface
+catalogue, the content catalogue (data/translations/ko.po), the base map's Korean names and the
+dates Babel writes in Korean; Latin text keeps the reader's own fonts. static/css/site.css
+declares it for those characters only (unicode-range), so a browser fetches it only for a page
+with Hangul on it.
 
 Nanum Gothic is under the SIL Open Font License 1.1 with "NanumGothic" a Reserved Font Name, so
 the cut-down font is renamed ("Map Gothic"), keeps its copyright and licence in its name table,
@@ -41,16 +43,23 @@ FAMILY = "Map Gothic"  # not "Nanum…": the licence reserves those names for th
 FONTS = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/nanum")
 OUTPUT = paths.static_dir() / "fonts"
-ASCII = "".join(chr(code) for code in range(0x20, 0x7F))
 
 
 def output_file(weight: str) -> Path:
     return OUTPUT / f"map-gothic-{LANGUAGE}-{weight}.woff2"
 
 
+def korean(char: str) -> bool:
+    """Hangul, and the CJK punctuation and full-width forms Korean text uses: what a computer
+    without Korean fonts cannot draw, and the font's unicode-range in site.css."""
+    code = ord(char)
+    return (0x1100 <= code <= 0x11FF or 0x3000 <= code <= 0x318F or 0xAC00 <= code <= 0xD7A3
+            or 0xFF00 <= code <= 0xFFEF)
+
+
 def characters() -> set[str]:
     """Every character a Korean page can show, from where the Korean text is kept."""
-    texts = [ASCII, Locale.parse(LANGUAGE).get_display_name(LANGUAGE)]
+    texts = [Locale.parse(LANGUAGE).get_display_name(LANGUAGE)]
     catalogues = [paths.PACKAGE_DIR / "translations" / LANGUAGE / "LC_MESSAGES" / "messages.po",
                   default_data_path().parent / TRANSLATIONS[LANGUAGE]]
     for catalogue in catalogues:
@@ -68,7 +77,7 @@ def characters() -> set[str]:
     # Dates as Babel writes them in Korean (the timeline's "2005년 11월").
     texts += [format_skeleton("yMMMMd", datetime.date(2000, month, 1), locale=LANGUAGE)
               for month in range(1, 13)]
-    return {char for text in texts for char in text if char.isprintable()}
+    return {char for text in texts for char in text if korean(char)}
 
 
 def build(source: Path, target: Path, text: str) -> None:
@@ -96,22 +105,13 @@ def build(source: Path, target: Path, text: str) -> None:
     font.save(target)
 
 
-def korean(char: str) -> bool:
-    """Hangul, and the CJK punctuation and full-width forms Korean text uses: what a computer
-    without Korean fonts cannot draw. (Other symbols, such as ⌘, come from its own fonts.)"""
-    code = ord(char)
-    return (0x1100 <= code <= 0x11FF or 0x3000 <= code <= 0x318F or 0xAC00 <= code <= 0xD7A3
-            or 0xFF00 <= code <= 0xFFEF)
-
-
 def missing(text: set[str]) -> dict[str, set[str]]:
-    """The Korean and ASCII characters each shipped font lacks (all, when it is not there)."""
+    """The characters each shipped font lacks (all of them, when it is not there)."""
     found = {}
     for weight in FONTS:
         target = output_file(weight)
         cmap = set(map(chr, TTFont(target).getBestCmap())) if target.exists() else set()
-        found[weight] = {char for char in text if char not in cmap and not char.isspace()
-                         and (korean(char) or char in ASCII)}
+        found[weight] = text - cmap
     return found
 
 

@@ -65,16 +65,21 @@ def test_the_build_script_checks_the_fonts_it_made():
     assert (paths.static_dir() / "fonts" / "OFL.txt").is_file()
 
 
-def test_only_korean_pages_load_the_font(client):
+def test_only_pages_with_hangul_fetch_the_font(client):
+    """The font is declared for Hangul only (unicode-range), so a browser fetches it for a page
+    that has Hangul to draw, and Korean pages alone load the Korean rules (static/css/ko.css)."""
     english = Html(get(client, "/")[1])
     korean = Html(get(client, "/ko/")[1])
-    sheets = [link["href"] for link in korean.find("link", rel="stylesheet")]
-    assert any("/static/css/ko.css" in href for href in sheets)
+    assert any("/static/css/ko.css" in link["href"]
+               for link in korean.find("link", rel="stylesheet"))
     assert not any("ko.css" in link["href"] for link in english.find("link", rel="stylesheet"))
-    css = get(client, "/static/css/ko.css")[1]
+    assert "word-break: keep-all" in get(client, "/static/css/ko.css")[1]
+    css = get(client, "/static/css/site.css")[1]
     faces = re.findall(r"@font-face \{[^}]*\}", css)
-    assert len(faces) == 2 and all("font-display: swap" in face for face in faces)
-    assert "word-break: keep-all" in css
-    for url in re.findall(r'url\("\.\./fonts/([^"]+)"\)', css):
+    assert len(faces) == 2
+    for face in faces:
+        assert "font-display: swap" in face and "unicode-range: U+1100-11FF" in face
+        assert "U+0" not in face, "never for Latin text: English pages do not fetch it"
+        [url] = re.findall(r'url\("\.\./fonts/([^"]+)"\)', face)
         response = client.get(f"/static/fonts/{url}")
         assert response.status_code == 200 and response.mimetype == "font/woff2"
