@@ -311,12 +311,12 @@ def _place(label: _Label, taken: list[_Box]) -> str | None:
     """The label as SVG text where it covers nothing already on the map (stage markers, town
     dots, other names) and stays inside it: beside its dot for a town, else centred on its
     point or moved a little; None when there is no room (the name is left out)."""
-    latin = 0.62 if label.weight != "400" else 0.56  # of the size, per character
+    latin = 0.7 if label.weight != "400" else 0.62  # of the size, per character: DejaVu Sans
     width = label.size * sum(1.0 if unicodedata.east_asian_width(char) in "WF" else latin
                              for char in label.text)  # a Hangul character is an em
     size = label.size
     if label.town:
-        candidates = [(anchor, dx * gap, dy * gap + lift) for gap in (8, 34, 60)
+        candidates = [(anchor, dx * gap, dy * gap + lift) for gap in (8, 34, 60, 90)
                       for anchor, dx, dy, lift in (
                           ("start", 1, 0, size * 0.35), ("end", -1, 0, size * 0.35),
                           ("middle", 0, -1, -1), ("middle", 0, 1, size),
@@ -329,7 +329,7 @@ def _place(label: _Label, taken: list[_Box]) -> str | None:
     for anchor, dx, dy in candidates:
         x, y = label.x + dx, label.y + dy
         x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
-        box = _Box(x0 - 3, y - size * 0.8 - 3, x0 + width + 3, y + size * 0.25 + 3)
+        box = _Box(x0 - 3, y - size * 0.95 - 3, x0 + width + 3, y + size * 0.3 + 3)
         if box.x0 < 0 or box.y0 < 0 or box.x1 > WIDTH or box.y1 > HEIGHT:
             continue
         if any(box.overlaps(other) for other in taken):

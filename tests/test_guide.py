@@ -76,8 +76,8 @@ def test_the_atlas_carries_the_guide_and_refuses_one_out_of_step_with_the_storie
     guide = site_copy.parent / "teach.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace(
         "  southern-route: [[geography, rights]]\n", ""), encoding="utf-8")
-    with pytest.raises(AtlasError, match='teach.md:6: question_aims has no entry for '
-                                         '"southern-route"'):
+    with pytest.raises(AtlasError, match=r'teach\.md:6: question_aims has no entry for '
+                                         r'"southern-route"'):
         load_atlas(site_copy)
     guide.unlink()
     assert load_atlas(site_copy).guide is None

@@ -18,7 +18,8 @@ def check(inspection: Inspection) -> None:
     if isinstance(dataset.statistics, DataError):
         unreadable.append((dataset.statistics, "save the statistics as UTF-8 CSV"))
     unreadable += [(source, "save it as UTF-8 Markdown text")
-                   for source in (dataset.context, dataset.glossary, dataset.further_reading)
+                   for source in (dataset.context, dataset.glossary, dataset.further_reading,
+                                  dataset.teach)
                    if isinstance(source, DataError)]
     for error, hint in unreadable:
         inspection.report("schema", error.message, hint, path=error.path, line=error.line or 1)

@@ -33,7 +33,7 @@ from mapapp.translation import same_language
 # 2.1 em at the bottom. Widths are in characters of about 0.56 em (DejaVu Sans, the widest common
 # system font), with a margin: the browser breaks lines at words, and the fitter does too.
 CHARS = 43  # body text in the slide column
-HALF_CHARS = 19  # body text in one of two columns (the comparison)
+HALF_CHARS = 26  # body text in one of two columns (the comparison, beside a narrower map)
 HEIGHT = 21.5  # ems of body text a slide holds below the controls
 LINE = 1.3  # line height (present.css)
 HEADING = 1.45  # the slide heading's size (present.css)
@@ -113,10 +113,12 @@ def note_height(text: str) -> float:
     return text_height(_("Content note.") + " " + text, CHARS - 2) + NOTE_PADDING
 
 
-def _pages(items: Sequence[str], first_room: float, room: float, height) -> list[list[str]]:
+def _pages(items: Sequence[str], first_room: float, room: float, height,
+           split: bool = True) -> list[list[str]]:
     """The items shared out between slides: as many as fit in `first_room` ems, then `room` on
     each slide after; `height(item)` estimates one. A prose paragraph that does not fit is split
-    between sentences; an item that fits no slide at all goes alone on a slide of its own."""
+    between sentences (unless `split` is false: items of a list keep whole); an item that fits
+    no slide at all goes alone on a slide of its own."""
     pages: list[list[str]] = [[]]
     left = first_room
     queue = list(items)
@@ -126,7 +128,7 @@ def _pages(items: Sequence[str], first_room: float, room: float, height) -> list
             pages[-1].append(item)
             left -= height(item)
             continue
-        head, tail = _split_to_fit(item, left, height)
+        head, tail = _split_to_fit(item, left, height) if split else ("", item)
         if head:
             pages[-1].append(head)
             queue.insert(0, tail)
@@ -158,16 +160,28 @@ def sentences(block: str) -> list[str]:
 
 
 def _split_to_fit(item: str, room: float, height) -> tuple[str, str]:
-    """The longest run of whole sentences of `item` that fits `room`, and the rest ("" and the
-    item when not even one sentence fits, or when it is not prose: a list or a single sentence)."""
+    """The longest run of whole sentences of `item` (else of clauses) that fits `room`, and the
+    rest; "" and the item when nothing fits, or when it is not prose (a list item, a quote)."""
     if room < 3 * LINE or _LIST_ITEM.match(item.lstrip()) or item.lstrip().startswith(">"):
         return "", item
-    parts = sentences(item)
-    for cut in range(len(parts) - 1, 0, -1):
-        head = " ".join(parts[:cut])
-        if height(head) <= room:
-            return same_language(item, head), same_language(item, " ".join(parts[cut:]))
+    for parts in (sentences(item), clauses(item)):  # between clauses when no sentence fits
+        for cut in range(len(parts) - 1, 0, -1):
+            head = " ".join(parts[:cut])
+            if height(head) <= room:
+                return same_language(item, head), same_language(item, " ".join(parts[cut:]))
     return "", item
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence's clauses, each with the mark that ends it (, ; :), never inside a link."""
+    found, start, depth = [], 0, 0
+    for index, char in enumerate(sentence):
+        depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(char, 0)
+        if depth <= 0 and char in ",;:" and sentence[index + 1:index + 2] == " ":
+            found.append(sentence[start:index + 1].strip())
+            start = index + 1
+    found.append(sentence[start:].strip())
+    return [part for part in found if part]
 
 
 _LIST_ITEM = re.compile(r"^(?=[-*+] |\d+[.)] )", re.M)
@@ -246,7 +260,8 @@ def _list_slides(kind: str, title: str, route: Route | None, items: Sequence[str
         return text_height(plain(item), CHARS - 2, ITEM_GAP)
 
     head = _kicker_height(kicker) + heading_height(title)
-    pages = _pages(items, HEIGHT - head, HEIGHT - _continuation_head(kicker, title), height)
+    pages = _pages(items, HEIGHT - head, HEIGHT - _continuation_head(kicker, title), height,
+                   split=False)
     if after and sum(map(height, pages[-1])) + after > HEIGHT - head:
         pages.append([pages[-1].pop()])  # room for the closing line on the last slide
     return _continued(Slide(kind, title, route), pages, first_numbers=True)
