@@ -25,7 +25,6 @@
       }
     },
   });
-  window.mapapp.view = view; // for static/js/years.js, which shows the map in a year
   var reducedMotion = view.reducedMotion;
   var narrow = window.matchMedia("(max-width: 759px)");
 
