@@ -8,6 +8,7 @@ leaves the server without them.
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -40,8 +41,14 @@ def create_server(app: Any, **settings: Any):
 
 
 def serve(app: Any, **settings: Any) -> None:
-    """What waitress.serve does, with create_server above."""
+    """What waitress.serve does, with create_server above, tuned for answers from memory
+    (docs/operations.md, "Under load"): waitress warns of its queue depth on every request that
+    waits for a thread, which under a burst costs more than the answers; and the data loaded at
+    start-up is moved out of the cycle collector's sight, so that its full collections, which
+    would walk the whole Atlas, do not stall requests."""
     logging.basicConfig()
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    gc.freeze()
     server = create_server(app, **settings)
     server.print_listen("Serving on http://{}:{}")
     server.run()
