@@ -7,7 +7,8 @@ megabytes. The subset holds every Hangul character (and CJK punctuation) of the 
 catalogue, the content catalogue (data/translations/ko.po), the base map's Korean names and the
 dates Babel writes in Korean; Latin text keeps the reader's own fonts. static/css/site.css
 declares it for those characters only (unicode-range), so a browser fetches it only for a page
-with Hangul on it.
+with Hangul on it. English pages show a few Korean words (the link to the Korean edition, the
+notice offering it): they get a third file of just those characters, 2 KB ("Map Gothic Names").
 
 Nanum Gothic is under the SIL Open Font License 1.1 with "NanumGothic" a Reserved Font Name, so
 the cut-down font is renamed ("Map Gothic"), keeps its copyright and licence in its name table,
@@ -15,7 +16,7 @@ and ships with the licence (mapapp/static/fonts/OFL.txt).
 
 Run it again whenever Korean text changes (tests/test_font.py fails until you do):
 
-    scripts/build_font.py             # rebuild the two WOFF2 files
+    scripts/build_font.py             # rebuild the three WOFF2 files
     scripts/build_font.py --check     # change nothing; exit 1 naming the missing characters
     scripts/build_font.py --fonts DIR # where NanumGothic.ttf and NanumGothicBold.ttf are
                                       # (default: Debian's fonts-nanum, /usr/share/fonts/...)
@@ -27,6 +28,8 @@ import argparse
 import datetime
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
@@ -37,16 +40,23 @@ from fontTools.ttLib import TTFont
 
 from mapapp import paths
 from mapapp.loading import BASEMAP, BASEMAP_LAYERS, TRANSLATIONS, default_data_path
+from mapapp.web import create_app
 
 LANGUAGE = "ko"
-FAMILY = "Map Gothic"  # not "Nanum…": the licence reserves those names for the original fonts
-FONTS = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/nanum")
 OUTPUT = paths.static_dir() / "fonts"
 
 
-def output_file(weight: str) -> Path:
-    return OUTPUT / f"map-gothic-{LANGUAGE}-{weight}.woff2"
+@dataclass(frozen=True)
+class Font:
+    """One WOFF2 file the site serves: which source font, under which name, for which text."""
+
+    source: str  # a file of fonts-nanum
+    family: str  # not "Nanum…": the licence reserves those names for the original fonts
+    text: Callable[[], set[str]]
+
+    def file(self, name: str) -> Path:
+        return OUTPUT / f"map-gothic-{LANGUAGE}-{name}.woff2"
 
 
 def korean(char: str) -> bool:
@@ -80,7 +90,19 @@ def characters() -> set[str]:
     return {char for text in texts for char in text if korean(char)}
 
 
-def build(source: Path, target: Path, text: str) -> None:
+def english_page_characters() -> set[str]:
+    """The Korean an English page shows (the link to the Korean edition, the notice offering
+    it): a few characters, in a font small enough for every English page."""
+    html = create_app({"TESTING": True}).test_client().get("/").get_data(as_text=True)
+    return {char for char in html if korean(char)}
+
+
+FONTS = {"regular": Font("NanumGothic.ttf", "Map Gothic", lambda: characters()),
+         "bold": Font("NanumGothicBold.ttf", "Map Gothic", lambda: characters()),
+         "names": Font("NanumGothic.ttf", "Map Gothic Names", english_page_characters)}
+
+
+def build(source: Path, target: Path, family: str, text: str) -> None:
     font = TTFont(source)
     options = subset.Options()
     options.flavor = "woff2"
@@ -92,11 +114,11 @@ def build(source: Path, target: Path, text: str) -> None:
     weight = font["name"].getDebugName(2) or "Regular"
     for record in font["name"].names:
         if record.nameID in (1, 16):
-            record.string = FAMILY
+            record.string = family
         elif record.nameID in (3, 4):
-            record.string = f"{FAMILY} {weight}"
+            record.string = f"{family} {weight}"
         elif record.nameID == 6:
-            record.string = f"{FAMILY.replace(' ', '')}-{weight}"
+            record.string = f"{family.replace(' ', '')}-{weight}"
     font["name"].setName(f"A subset of {source.stem} (SIL Open Font License 1.1), renamed as "
                          "its Reserved Font Name requires; made by scripts/build_font.py", 10,
                          3, 1, 0x409)
@@ -105,13 +127,13 @@ def build(source: Path, target: Path, text: str) -> None:
     font.save(target)
 
 
-def missing(text: set[str]) -> dict[str, set[str]]:
+def missing() -> dict[str, set[str]]:
     """The characters each shipped font lacks (all of them, when it is not there)."""
     found = {}
-    for weight in FONTS:
-        target = output_file(weight)
+    for name, font in FONTS.items():
+        target = font.file(name)
         cmap = set(map(chr, TTFont(target).getBestCmap())) if target.exists() else set()
-        found[weight] = text - cmap
+        found[name] = font.text() - cmap
     return found
 
 
@@ -121,27 +143,26 @@ def main() -> int:
     parser.add_argument("--check", action="store_true",
                         help="change nothing; exit 1 when a character is missing from the fonts")
     parser.add_argument("--fonts", type=Path, default=SYSTEM_FONTS, metavar="DIR",
-                        help=f"the folder of {' and '.join(FONTS.values())} "
+                        help="the folder of NanumGothic.ttf and NanumGothicBold.ttf "
                              f"(default: {SYSTEM_FONTS}, from Debian's fonts-nanum)")
     arguments = parser.parse_args()
-    text = characters()
     if arguments.check:
-        lacking = {weight: chars for weight, chars in missing(text).items() if chars}
-        for weight, chars in lacking.items():
-            print(f"{output_file(weight)} lacks {len(chars)} character(s): "
+        lacking = {name: chars for name, chars in missing().items() if chars}
+        for name, chars in lacking.items():
+            print(f"{FONTS[name].file(name)} lacks {len(chars)} character(s): "
                   f"{''.join(sorted(chars))[:200]}", file=sys.stderr)
         if lacking:
             print("Run scripts/build_font.py to rebuild the fonts.", file=sys.stderr)
         return 1 if lacking else 0
-    for weight, name in FONTS.items():
-        source = arguments.fonts / name
+    for name, font in FONTS.items():
+        source, target, text = arguments.fonts / font.source, font.file(name), font.text()
         if not source.exists():
             print(f"{source} not found: install Debian's fonts-nanum, or give --fonts DIR",
                   file=sys.stderr)
             return 2
-        build(source, output_file(weight), "".join(sorted(text)))
-        print(f"{output_file(weight)}: {len(text)} characters, "
-              f"{output_file(weight).stat().st_size // 1024} KB", file=sys.stderr)
+        build(source, target, font.family, "".join(sorted(text)))
+        print(f"{target}: {len(text)} characters, {target.stat().st_size // 1024} KB",
+              file=sys.stderr)
     return 0
 
 
