@@ -54,15 +54,27 @@ def hostile_page(request, browser: Browser, hostile_url):
 
 
 def open_every_tooltip(page: Page, atlas) -> list[str]:
-    """Focus each shape (Leaflet opens its tooltip on focus) and collect the tooltips' text."""
+    """Focus each shape (Leaflet opens its tooltip on focus), point at each country (painted on
+    a canvas, which names the country under the pointer) and collect the tooltips' text."""
     texts = []
-    shapes = page.locator(", ".join(["path.route", "path.crossing", "path.dmz"] + [
-        f"path.country-{country.iso3}" for country in atlas.described_countries]))
-    for index in range(shapes.count()):
-        shapes.nth(index).focus()
+
+    def read() -> None:
         tooltip = page.locator(".leaflet-tooltip").last
         if tooltip.count():
             texts.append(" ".join(tooltip.text_content().split()))
+
+    shapes = page.locator("path.route, path.crossing, path.dmz")
+    for index in range(shapes.count()):
+        shapes.nth(index).focus()
+        read()
+    box = page.locator(".leaflet-container").bounding_box()
+    for country in atlas.described_countries:
+        at = country.shape.representative_point()
+        page.evaluate("([lat, lon]) => map_routes.setView([lat, lon], 6, {animate: false})",
+                      [at.y, at.x])
+        page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        read()
     return texts
 
 
