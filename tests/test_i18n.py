@@ -325,3 +325,12 @@ def test_the_compiled_catalogue_is_its_po_file():
 
 def _tuple(value):
     return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def test_dates_and_numbers_are_written_the_korean_way(client):
+    korean = Html(get(client, "/ko/timeline")[1]).text
+    english = Html(get(client, "/timeline")[1]).text
+    assert "2005년 11월" in korean and "November 2005" in english
+    assert "11월 2005" not in korean
+    statistics = Html(get(client, "/ko/statistics")[1]).text
+    assert re.search(r"\d,\d{3}", statistics), "thousands grouped as Korean writes them too"

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from itertools import groupby
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from werkzeug.exceptions import NotFound
 
+from mapapp.language import format_month
 from mapapp.model import Atlas, Event, Route
 from mapapp.web.security import echo
 from mapapp.web.site import State
@@ -110,10 +110,9 @@ def chart_marks(atlas: Atlas) -> tuple[Event, ...]:
 
 
 def when(event: Event) -> str:
-    """An event's date as readers write it: "March 2002", or the year alone."""
-    if event.month is None:
-        return str(event.year)
-    return format_date(date(event.year, event.month, 1), "MMMM y")
+    """An event's date as readers write it: "March 2002", or the year alone (in the page's
+    language: "2002년 3월")."""
+    return format_month(event.year, event.month)
 
 
 def iso_date(event: Event) -> str:
