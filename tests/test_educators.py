@@ -168,10 +168,10 @@ def test_the_closing_slides_ask_the_questions_and_give_the_sources_in_short(clie
 def test_the_last_slide_shows_the_public_address_and_its_qr_code_only(client, public_client):
     _, html = get(public_client, "/present/southern-route?step=999")
     address = f"{PUBLIC}/routes/southern-route"
-    assert f'<strong class="address">{address}</strong>' in html
+    assert f'<strong class="address">{address}</strong>' in html.replace("<wbr>", "")
     assert _qr(address) in html
     _, html = get(public_client, "/present?step=999")
-    assert f'<strong class="address">{PUBLIC}/</strong>' in html
+    assert f'<strong class="address">{PUBLIC}/</strong>' in html.replace("<wbr>", "")
     _, html = get(client, "/present/southern-route?step=999")
     assert "localhost" not in html and 'class="qr-code"' not in html
     assert "MAPAPP_PUBLIC_URL" in html

@@ -296,7 +296,8 @@ FIT = """() => {
         }
         found.push({id: slide.id, title: slide.querySelector('h2').textContent,
                     overflow: container.scrollHeight - container.clientHeight,
-                    wide: document.documentElement.scrollWidth - innerWidth,
+                    wide: Math.max(document.documentElement.scrollWidth - innerWidth,
+                                   container.scrollWidth - container.clientWidth),
                     smallest, where,
                     heading: parseFloat(getComputedStyle(slide.querySelector('h2')).fontSize),
                     controls: document.querySelector('.deck-controls')
