@@ -60,7 +60,8 @@ def each_pair(state: State) -> Iterator[dict]:
 def pair_or_404(state: State, first_id: str, second_id: str) -> tuple[Route, Route]:
     first, second = route_or_404(state, first_id), route_or_404(state, second_id)
     if first is second:
-        raise NotFound(f"A comparison needs two different routes, not “{first.title}” twice.")
+        raise NotFound(gettext("A comparison needs two different routes, not “%(title)s” twice.",
+                               title=first.title))
     return first, second
 
 
