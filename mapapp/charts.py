@@ -8,16 +8,22 @@ what screen readers and people who want exact numbers read.
 
 from __future__ import annotations
 
+import base64
 import io
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import matplotlib
 from flask_babel import gettext, lazy_gettext
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from matplotlib.figure import Figure as Canvas
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from mapapp import paths
 from mapapp.contract import Source
 from mapapp.language import format_number
 from mapapp.model import Figure
@@ -34,6 +40,9 @@ SERIES_LABELS = {
     "cumulative": lazy_gettext("All arrivals since 1953"),
     "hiding_in_china": lazy_gettext("North Koreans hiding in China (estimate)"),
 }
+KOREAN_FONT = paths.static_dir() / "fonts" / "map-gothic-ko-regular.woff2"
+_HANGUL = re.compile("[\u1100-\u11ff\u3000-\u318f\uac00-\ud7a3\uff00-\uffef]")
+_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 _STYLE = {
     "svg.fonttype": "none",
     "svg.hashsalt": "mapapp",  # stable ids: the same data gives the same bytes
@@ -123,16 +132,44 @@ def arrivals_svg(figures: tuple[Figure, ...], marks: Sequence[tuple[int, str]] =
         ax.annotate(format_number(values[-1]), (years[-1], values[-1]), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", color=LATEST)
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
-    return _with_title(buffer.getvalue(), gettext("Arrivals in South Korea by year"),
-                       describe_arrivals(rows))
+        with warnings.catch_warnings():  # Hangul, which matplotlib's own font lacks: see below
+            warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+            fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
+    return _with_title(_with_korean_glyphs(buffer.getvalue()),
+                       gettext("Arrivals in South Korea by year"), describe_arrivals(rows))
 
 
 def _mark(ax, year: int, label: str, top: float, gid: str) -> None:
     ax.axvline(year, color=INK, linewidth=0.9, linestyle=(0, (3, 3)), gid=gid)
     ax.text(year - 0.3, top, label, rotation=90, ha="right", va="top", fontsize=8, color=INK,
-            parse_math=False, gid=f"{gid}-label", bbox={"boxstyle": "square,pad=0.15", "facecolor": "white",
-                                      "edgecolor": "none", "alpha": 0.85})
+            parse_math=False, gid=f"{gid}-label",
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                  "alpha": 0.85})
+
+
+def _with_korean_glyphs(svg: str) -> str:
+    """A chart with Korean text carries the glyphs it needs: shown as an image, an SVG cannot
+    use the page's fonts, and a classroom computer may have no Korean font. Its Hangul comes
+    from a subset of the site's Korean font (static/fonts, scripts/build_font.py), a few KB,
+    inlined; other text keeps matplotlib's font."""
+    hangul = set(_HANGUL.findall("".join(_TEXT.findall(svg))))  # what is drawn
+    if not hangul:
+        return svg
+    font = TTFont(KOREAN_FONT)
+    options = subset.Options()
+    options.flavor = "woff2"
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(hangul))
+    subsetter.subset(font)
+    data = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(data)
+    face = ("<style>@font-face { font-family: 'Map Gothic'; src: url(data:font/woff2;base64,"
+            f"{base64.b64encode(data.getvalue()).decode('ascii')}) format('woff2'); "
+            "unicode-range: U+1100-11FF, U+3000-318F, U+AC00-D7A3, U+FF00-FFEF; }</style>")
+    start = svg.index(">", svg.index("<svg")) + 1
+    return (svg[:start] + face + svg[start:]).replace("font-family: 'DejaVu Sans'",
+                                                      "font-family: 'Map Gothic', 'DejaVu Sans'")
 
 
 def _with_title(svg: str, title: str, description: str) -> str:

@@ -4,6 +4,8 @@ the Korean edition shows, it is served by the site, and only Korean pages load i
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 import subprocess
@@ -76,10 +78,35 @@ def test_only_pages_with_hangul_fetch_the_font(client):
     assert "word-break: keep-all" in get(client, "/static/css/ko.css")[1]
     css = get(client, "/static/css/site.css")[1]
     faces = re.findall(r"@font-face \{[^}]*\}", css)
-    assert len(faces) == 2
+    assert len(faces) == 3, "regular, bold, and the few names English pages show"
     for face in faces:
         assert "font-display: swap" in face and "unicode-range: U+1100-11FF" in face
         assert "U+0" not in face, "never for Latin text: English pages do not fetch it"
         [url] = re.findall(r'url\("\.\./fonts/([^"]+)"\)', face)
         response = client.get(f"/static/fonts/{url}")
         assert response.status_code == 200 and response.mimetype == "font/woff2"
+
+
+def test_a_korean_chart_carries_the_glyphs_it_draws(client):
+    """An SVG shown as an image cannot use the page's fonts: the Korean chart inlines a subset
+    of the shipped font with every Hangul character its text draws; the English one none."""
+    def chart(address: str) -> str:
+        [image] = [img for img in Html(get(client, address)[1]).find("img")
+                   if "/charts/" in img.get("src", "")]
+        return get(client, image["src"])[1]
+
+    korean, english = chart("/ko/statistics"), chart("/statistics")
+    assert "@font-face" not in english
+    [data] = re.findall(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)", korean)
+    cmap = set(map(chr, TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()))
+    drawn = set(HANGUL.findall("".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", korean))))
+    assert drawn and drawn <= cmap
+    assert "font-family: 'Map Gothic', 'DejaVu Sans'" in korean
+
+
+def test_the_small_font_has_every_korean_character_of_an_english_page(client):
+    names = paths.static_dir() / "fonts" / "map-gothic-ko-names.woff2"
+    cmap = set(map(chr, TTFont(names).getBestCmap()))
+    for address in ("/", "/about", f"/routes/{json.loads(get(client, '/api/routes.json')[1])[0]['id']}"):
+        assert set(HANGUL.findall(get(client, address)[1])) <= cmap, address
+    assert names.stat().st_size < 5_000

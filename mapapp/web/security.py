@@ -27,8 +27,9 @@ CONTENT_SECURITY_POLICY = "; ".join((
 FRAMEABLE_POLICY = "; ".join([*(directive for directive in CONTENT_SECURITY_POLICY.split("; ")
                                  if not directive.startswith("frame-ancestors")),
                                "frame-ancestors * file:"])
-# For an SVG image: its own inline styles, nothing else.
-IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+# For an SVG image: its own inline styles and the glyphs it carries (a Korean chart), nothing else.
+IMAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; font-src data:; "
+                "frame-ancestors 'none'")
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
