@@ -86,6 +86,18 @@ def test_long_text_goes_on_to_continuation_slides_without_losing_a_word():
         assert slide.continued
 
 
+def test_a_sentence_longer_than_a_slide_is_split_between_clauses_or_words_never_in_a_link():
+    endless = ("People crossed (" + ", ".join(f"in {year}" for year in range(1950, 2020)) +
+               ") and [a report says so](https://example.org/r) " + "again " * 120 + "at last.")
+    story = dataclasses.replace(SOUTHERN.narrative, stages=(dataclasses.replace(
+        SOUTHERN.narrative.stages[0], body=endless),))
+    made = deck.stage_slides(ATLAS, dataclasses.replace(SOUTHERN, narrative=story), 0)
+    assert len(made) > 2
+    shown = [item for slide in made for item in slide.items]
+    assert " ".join(shown).split() == endless.split()
+    assert sum("[a report says so](https://example.org/r)" in item for item in shown) == 1
+
+
 def test_sentences_never_break_inside_a_link_or_parentheses():
     text = ("It is long (about 4,300 km. By bus) and slow. See [the U.N. report. Here](https://"
             "x.org/a.b) for more. Then \"quoted.\" Next one.")

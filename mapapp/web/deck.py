@@ -164,12 +164,21 @@ def _split_to_fit(item: str, room: float, height) -> tuple[str, str]:
     rest; "" and the item when nothing fits, or when it is not prose (a list item, a quote)."""
     if room < 3 * LINE or _LIST_ITEM.match(item.lstrip()) or item.lstrip().startswith(">"):
         return "", item
-    for parts in (sentences(item), clauses(item)):  # between clauses when no sentence fits
+    # Between sentences; else between clauses; else, for a sentence longer than a slide,
+    # between words (never inside a link).
+    for parts in (sentences(item), clauses(item), words(item)):
         for cut in range(len(parts) - 1, 0, -1):
             head = " ".join(parts[:cut])
             if height(head) <= room:
                 return same_language(item, head), same_language(item, " ".join(parts[cut:]))
     return "", item
+
+
+_WORD = re.compile(r"\S*\[[^\]]*\]\([^)]*\)\S*|\S+")  # a Markdown link is one word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
 
 
 def clauses(sentence: str) -> list[str]:
