@@ -122,9 +122,10 @@ def test_the_mekong_stage_names_the_mekong_and_its_town(page: Page, site_atlas):
 def test_names_show_from_their_zoom(page: Page, site_atlas):
     open_page(page, "/")
     town = next(t for t in site_atlas.towns if t.name == "Musan")
-    page.evaluate(f"() => map_routes.setView([{town.lat}, {town.lon}], {town.min_zoom - 1})")
+    at = f"[{town.lat}, {town.lon}]"
+    page.evaluate(f"() => map_routes.setView({at}, {town.min_zoom - 1}, {{animate: false}})")
     assert "Musan" not in names(page, "town")
-    page.evaluate(f"() => map_routes.setView([{town.lat}, {town.lon}], {town.min_zoom})")
+    page.evaluate(f"() => map_routes.setView({at}, {town.min_zoom}, {{animate: false}})")
     assert "Musan" in names(page, "town")
 
 
@@ -144,7 +145,8 @@ def test_zooming_in_loads_and_paints_the_countries_in_full_detail(page: Page, si
     assert not page.evaluate(detail), "the first view does without it"
     crossing = site_atlas.crossing("musan-nanping")
     with page.expect_response(re.compile(r"/map/\w+\.js$")):
-        page.evaluate(f"() => map_routes.setView([{crossing.lat}, {crossing.lon}], 8)")
+        page.evaluate(f"() => map_routes.setView([{crossing.lat}, {crossing.lon}], 8, "
+                      "{animate: false})")
     page.wait_for_function(detail)
     # Where the coarse copy and the shapes as shipped disagree near the crossing, the paint
     # follows the shapes as shipped.
