@@ -52,6 +52,11 @@ def total(site_atlas, southern) -> int:
 
 
 @pytest.fixture(scope="module")
+def shipped_atlas():
+    return load_atlas(SHIPPED)
+
+
+@pytest.fixture(scope="module")
 def shipped():
     """The shipped data, served with a public address (as a school would serve it)."""
     with serve_in_thread(create_app({"MAPAPP_DATA": str(SHIPPED),
@@ -361,8 +366,9 @@ def flat(text: str) -> str:
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 @pytest.mark.parametrize("route_id", SHIPPED_ROUTES)
 def test_every_handout_prints_on_two_pages_with_everything_on_them(page: Page, shipped,
-                                                                     route_id, paper):
-    route = load_atlas(SHIPPED).route(route_id)
+                                                                     shipped_atlas, route_id,
+                                                                     paper):
+    route = shipped_atlas.route(route_id)
     page.goto(f"{shipped}/print/{route_id}")
     printed = pdf_pages(page, paper)
     assert len(printed) <= 2, f"{route_id} on {paper}: {len(printed)} pages"
@@ -412,8 +418,9 @@ def test_stage_markers_never_cover_the_printed_maps_names(page: Page, shipped, r
 
 @pytest.mark.parametrize("path", ["/print/southern-route/worksheet",
                                   "/print/compare/southern-route/northern-route"])
-def test_a_worksheet_keeps_its_answer_key_on_pages_of_its_own(page: Page, shipped, path):
-    atlas = load_atlas(SHIPPED)
+def test_a_worksheet_keeps_its_answer_key_on_pages_of_its_own(page: Page, shipped, shipped_atlas,
+                                                               path):
+    atlas = shipped_atlas
     page.goto(shipped + path)
     printed = pdf_pages(page, "A4")
     key = next(i for i, text in enumerate(printed) if "Answerkey(fortheteacher)" in text)
