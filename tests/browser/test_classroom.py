@@ -335,7 +335,10 @@ SCREENS = [(1280, 720), (1920, 1080)]
 @pytest.mark.parametrize(("width", "height"), SCREENS)
 @pytest.mark.parametrize("path", ["/present", "/present/southern-route",
                                   "/present/compare/southern-route/northern-route",
-                                  "/present?routes=dmz-route,sea-route&context=1"])
+                                  "/present?routes=dmz-route,sea-route&context=1",
+                                  # Korean: wider characters, lines broken between words only
+                                  "/ko/present", "/ko/present/southern-route",
+                                  "/ko/present/compare/southern-route/northern-route"])
 def test_every_slide_fits_a_projector_in_large_type(page: Page, shipped, path, width, height):
     assert check_fit(page, shipped + path, width, height) > 3
 
