@@ -225,3 +225,23 @@ def test_korean_reads_on_a_computer_without_korean_fonts(page: Page, shipped):
         drawn = sum(font["glyphCount"] for font in fonts if font["familyName"] == "Map Gothic")
         assert HANGUL.search(text) and drawn >= len(HANGUL.findall(text)), (selector, fonts)
         assert not [font for font in fonts if "Nanum" in font["familyName"]], (selector, fonts)
+
+
+# -- layout ----------------------------------------------------------------------------------------
+OVERFLOWING = """() => [...document.querySelectorAll('h1, h2, h3, h4, p, li, dd, a, button')]
+    .filter(element => element.offsetParent && element.scrollWidth > element.clientWidth + 1
+            && getComputedStyle(element).overflowX === 'visible')
+    .map(element => element.tagName + ': ' + element.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+@pytest.mark.parametrize("path", ["/ko/", f"/ko/routes/{route_ids(SHIPPED)[0]}", "/ko/about",
+                                  "/ko/statistics", "/ko/glossary", "/ko/teach"])
+def test_korean_pages_fit_phones_and_laptops(page: Page, shipped, path, width):
+    """Korean breaks lines between words only (keep-all): no heading or paragraph may run out of
+    its box, and nothing out of the screen, on a phone or a laptop."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(shipped + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(OVERFLOWING) == []
