@@ -277,3 +277,18 @@ def test_a_translation_that_breaks_its_english_is_a_fault(english, korean, fault
 def _text(source: str):
     from mapapp.catalogue import Text
     return Text("route:x:summary", source, (("data/routes.geojson", 1),))
+
+
+def test_a_catalogue_is_checked_alone_against_the_data_it_translates():
+    whole = json.loads(CliRunner().invoke(cli, ["validate", "--format", "json",
+                                                str(FAULTS)]).stdout)
+    alone = CliRunner().invoke(cli, ["validate", "--format", "json",
+                                     str(FAULTS / "translations" / "ko.po")])
+    assert alone.exit_code == 1
+
+    def found(problems: list[dict]) -> list:
+        return [(Path(p["path"]).resolve(), p["line"], p["message"]) for p in problems]
+
+    assert found(json.loads(alone.stdout)) == found(whole)
+    missing = CliRunner().invoke(cli, ["validate", str(FAULTS / "translations" / "xx.po")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr

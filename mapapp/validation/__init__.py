@@ -74,8 +74,16 @@ def validate_file(path: Path | str) -> list[Problem]:
     """Check one path as the CLI takes it: a GeoJSON file (with what lies beside it), a folder
     holding routes.geojson, a single narrative, the context chapter or the glossary (.md), or
     the statistics (.csv). A file alone is checked for its own form: whether its glossary links
-    and places resolve needs the whole dataset."""
+    and places resolve needs the whole dataset. A content catalogue (.po) is checked against
+    the data it translates, the folder above its own: its `translation` problems only."""
     path = data_file(path)
+    if path.suffix.lower() == ".po":
+        read_text(path)  # a DataError when it is not there
+        folder = path.resolve().parent.parent
+        if folder.is_relative_to(Path.cwd()):
+            folder = folder.relative_to(Path.cwd())  # the paths as the maintainer types them
+        return [problem for problem in validate_path(data_file(folder))
+                if problem.check == "translation"]
     if path.suffix.lower() not in (".md", ".csv"):
         return validate_path(path)
     text = read_text(path).text
