@@ -25,12 +25,11 @@ from itertools import combinations
 import segno
 from flask import Response, current_app, redirect, render_template, request
 from flask_babel import gettext
-from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 
 from mapapp import printmap, style
-from mapapp.model import Atlas, Route
+from mapapp.model import Route
 from mapapp.translation import same_language
 from mapapp.web import deck
 from mapapp.web.rendering import (
@@ -139,23 +138,18 @@ def present(route_id: str | None) -> Response:
             "route", route=route, summary=route.summary), variant=(step,))
     chosen = chosen_routes(state)
     if chosen is None:
-        slides = deck.routes_deck(state.atlas, state.atlas.routes, _chapter(state.atlas))
+        slides = deck.routes_deck(state.atlas, state.atlas.routes, state.atlas.context)
         step = _step(slides)
         return cached_page(lambda state: _render_deck(
             state, slides, step, "", site_url("pages.index"), "all"), variant=(step,))
     # A deck the teacher put together: made for this request, since the choices are many.
     with_context = request.args.get("context") == "1"
-    slides = deck.routes_deck(state.atlas, chosen, _chapter(state.atlas) if with_context
+    slides = deck.routes_deck(state.atlas, chosen, state.atlas.context if with_context
                               else None)
     title = same_language(chosen[0].title, " · ".join(route.title for route in chosen))
     html = _render_deck(state, slides, _step(slides), title, site_url("educators.teach"),
                         "chosen", chosen=chosen)
     return uncached(with_public_base(html))
-
-
-def _chapter(atlas: Atlas):
-    """The context chapter, which opens the deck of every route, when the data has one."""
-    return atlas.context
 
 
 @bp.page("/present/compare")
@@ -164,7 +158,7 @@ def compare_choice() -> Response:
     comparison's own address; without two routes, the form itself. An unknown id is a 404."""
     state = current_state()
     chosen = chosen_routes(state) or []
-    if len(chosen) == 2 and chosen[0] is not chosen[1]:
+    if len(chosen) == 2:  # two different routes: chosen_routes names each once
         endpoint = ("educators.compare_worksheet" if request.args.get("print")
                     else "educators.compare")
         return redirect(site_url(endpoint, first=chosen[0].id, second=chosen[1].id))
