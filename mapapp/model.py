@@ -27,7 +27,7 @@ from mapapp.loading import LoadError, load_dataset, translation_file
 from mapapp.narrative import Chapter, Glossary, Narrative, Page, Place, Section, Stage, Term
 from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
-from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, English, translate
+from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, English, in_language
 from mapapp.validation import Problem, check
 
 __all__ = ["Atlas", "AtlasError", "Barrier", "Chapter", "Country", "Crossing", "DmzFeature",
@@ -310,7 +310,7 @@ def load_atlas(path: Path | str | None = None) -> Atlas:
 def build(parsed: Parsed) -> Atlas:
     """The Atlas of parsed data in which the validator found no problem, in English, holding
     its editions in every other language the site has."""
-    return dataclasses.replace(_atlas(parsed), editions={
+    return dataclasses.replace(_atlas(in_language(parsed, SOURCE_LANGUAGE)), editions={
         language: _edition(parsed, language) for language in LANGUAGES[1:]})
 
 
@@ -319,7 +319,7 @@ def _edition(parsed: Parsed, language: str) -> Atlas:
     English), the base map's names in that language where the base-map build has them."""
     catalogue = parsed.catalogues.get(language) or Catalogue(
         language, translation_file(parsed.document.path, language))
-    atlas = _atlas(translate(parsed, catalogue))
+    atlas = _atlas(in_language(parsed, language, catalogue))
     key = f"name_{language}"
 
     def named(item: T) -> T:

@@ -12,8 +12,8 @@ One walk over the parsed data both lists the texts (`english_texts`, for the cat
 checks) and puts translations in their place (`translate`, for the model), so the two can never
 disagree on a context. A text without a translation stays English as an `English` string, and
 a Markdown text with some blocks translated is `Mixed`: pages mark both `lang="en"`. Source
-titles and publishers keep the language they are published in (marked English unless they are
-in Hangul). Pure: no I/O, no Flask.
+titles and publishers keep the language they are published in, marked where it is not the
+edition's (`English`, `Korean`). Pure: no I/O, no Flask.
 """
 
 from __future__ import annotations
@@ -45,14 +45,27 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
-class English(str):
-    """A text left in English in another language's edition: on a page it is marked as such
-    (`<span lang="en">`), so that screen readers pronounce it as English."""
+class Foreign(str):
+    """A text in another language than the edition it is shown in: on a page it is marked with
+    its language (`<span lang="en">`), so that screen readers pronounce it as such."""
+
+    lang = ""
+
+    def __html__(self) -> Markup:
+        return Markup('<span lang="%s">%s</span>') % (self.lang, str(self))
+
+
+class English(Foreign):
+    """A text left in English in another language's edition (not translated yet, or the title
+    of an English publication)."""
 
     lang = SOURCE_LANGUAGE
 
-    def __html__(self) -> Markup:
-        return Markup('<span lang="en">%s</span>') % str(self)
+
+class Korean(Foreign):
+    """A Korean publication's title or name in another edition than the Korean."""
+
+    lang = "ko"
 
 
 class Mixed(str):
@@ -75,7 +88,7 @@ def same_language(whole: str, part: str) -> str:
         english = any(piece and piece in block for block, language in whole.blocks
                       if language == SOURCE_LANGUAGE)
         return English(part) if english else part
-    return English(part) if isinstance(whole, English) else part
+    return type(whole)(part) if isinstance(whole, Foreign) else part
 
 
 def blocks(markdown: str) -> list[str]:
@@ -86,6 +99,7 @@ def blocks(markdown: str) -> list[str]:
 # -- the walk: every text of the data, named and located ------------------------------------------
 Where = tuple[Path, int]  # the English file and line
 Translator = Callable[[str, str, Where], str]  # (context, English, where) -> the text to show
+Edition = str | None  # the language whose edition the sources are marked for; None: unmarked
 
 
 def english_texts(parsed: Parsed) -> list[Text]:
@@ -107,13 +121,17 @@ def english_texts(parsed: Parsed) -> list[Text]:
     return list(found.values())
 
 
-def translate(parsed: Parsed, catalogue: Catalogue) -> Parsed:
-    """The parsed data in the catalogue's language: each text translated where the catalogue has
-    a translation in use, else `English`; sources keep their own language."""
+def in_language(parsed: Parsed, language: str, catalogue: Catalogue | None = None) -> Parsed:
+    """The parsed data as the edition in `language` shows it: each text translated where the
+    catalogue has a translation in use, else `English` (in the English edition, as it is); the
+    sources' titles and publishers marked where their language is not the edition's."""
     def translated(context: str, text: str, where: Where) -> str:
-        return catalogue.lookup(context, text) or English(text)
+        if language == SOURCE_LANGUAGE:
+            return text
+        found = catalogue.lookup(context, text) if catalogue else None
+        return found or English(text)
 
-    return _walk(parsed, translated, sources=True)
+    return _walk(parsed, translated, sources=language)
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -123,9 +141,9 @@ def _relative(path: Path, folder: Path) -> str:
         return Path(path).as_posix()
 
 
-def _walk(parsed: Parsed, tr: Translator, sources: bool = False) -> Parsed:
-    """The parsed data with every text passed through `tr` (and, with `sources`, every source's
-    title and publisher marked with its language)."""
+def _walk(parsed: Parsed, tr: Translator, sources: Edition = None) -> Parsed:
+    """The parsed data with every text passed through `tr` (and, with `sources` an edition's
+    language, every source's title and publisher marked where it is in another)."""
     dataset = parsed.dataset
     narratives = dict(parsed.narratives)
     features = []
@@ -204,21 +222,23 @@ def _field(context: str, text: str | None, where: Where, tr: Translator) -> str 
     return tr(context, text, where) if isinstance(text, str) and text.strip() else text
 
 
-def _own_language(text: str) -> str:
-    """A source's title or publisher as published: English unless it is written in Hangul."""
-    return text if _HANGUL.search(text) else English(text)
+def _own_language(text: str, edition: str) -> str:
+    """A source's title or publisher as published (Korean if it is written in Hangul, else
+    English), marked when that is not the edition's language."""
+    kind = Korean if _HANGUL.search(text) else English
+    return text if kind.lang == edition else kind(text)
 
 
-def _source(source: Source) -> Source:
-    return dataclasses.replace(source, title=_own_language(source.title),
-                               publisher=_own_language(source.publisher))
+def _source(source: Source, edition: str) -> Source:
+    return dataclasses.replace(source, title=_own_language(source.title, edition),
+                               publisher=_own_language(source.publisher, edition))
 
 
-def _sources(items: tuple[Source, ...], sources: bool) -> tuple[Source, ...]:
-    return tuple(_source(source) for source in items) if sources else items
+def _sources(items: tuple[Source, ...], sources: Edition) -> tuple[Source, ...]:
+    return tuple(_source(source, sources) for source in items) if sources else items
 
 
-def _feature(feature: Feature, parsed: Parsed, tr: Translator, sources: bool) -> Feature:
+def _feature(feature: Feature, parsed: Parsed, tr: Translator, sources: Edition) -> Feature:
     if feature.id is None or feature.layer is None:
         return feature
     document = parsed.document
@@ -233,13 +253,13 @@ def _feature(feature: Feature, parsed: Parsed, tr: Translator, sources: bool) ->
         properties[name] = tr(context, text, where)
     if sources and isinstance(properties.get("sources"), list):
         properties["sources"] = [
-            {**item, **{key: _own_language(item[key]) for key in ("title", "publisher")
+            {**item, **{key: _own_language(item[key], sources) for key in ("title", "publisher")
                         if isinstance(item.get(key), str)}} if isinstance(item, dict) else item
             for item in properties["sources"]]
     return dataclasses.replace(feature, properties=properties)
 
 
-def _narrative(narrative: Narrative, lines: _Lines, tr: Translator, sources: bool) -> Narrative:
+def _narrative(narrative: Narrative, lines: _Lines, tr: Translator, sources: Edition) -> Narrative:
     prefix = f"route:{narrative.route_id}"
     header = {key: _field(f"{prefix}:{key}", getattr(narrative, key), lines.key(key), tr)
               for key in ("content_note", "teacher_note")}
@@ -253,7 +273,7 @@ def _narrative(narrative: Narrative, lines: _Lines, tr: Translator, sources: boo
                                stages=stages)
 
 
-def _stage(prefix: str, stage: Stage, lines: _Lines, tr: Translator, sources: bool) -> Stage:
+def _stage(prefix: str, stage: Stage, lines: _Lines, tr: Translator, sources: Edition) -> Stage:
     title = tr(f"{prefix}:title", stage.title, (lines.path, stage.line))
     place = stage.place
     if place is not None and place.kind == "point":
@@ -267,7 +287,7 @@ def _stage(prefix: str, stage: Stage, lines: _Lines, tr: Translator, sources: bo
         sources=_sources(stage.sources, sources))
 
 
-def _chapter(chapter: Chapter, lines: _Lines, tr: Translator, sources: bool) -> Chapter:
+def _chapter(chapter: Chapter, lines: _Lines, tr: Translator, sources: Edition) -> Chapter:
     header = {key: _field(f"context:{key}", getattr(chapter, key), lines.key(key), tr)
               for key in ("title", "content_note")}
     questions = tuple(tr("context:question", question, lines.find(question))
@@ -285,7 +305,7 @@ def _chapter(chapter: Chapter, lines: _Lines, tr: Translator, sources: bool) -> 
         intro=_markdown("context:intro", chapter.intro, lines.find(chapter.intro), lines, tr))
 
 
-def _glossary(glossary: Glossary, lines: _Lines, tr: Translator, sources: bool) -> Glossary:
+def _glossary(glossary: Glossary, lines: _Lines, tr: Translator, sources: Edition) -> Glossary:
     terms = tuple(
         dataclasses.replace(
             term, term=tr(f"glossary:{term.id}:term", term.term, lines.key("term", term.line)),
@@ -320,8 +340,8 @@ def _guide(guide: Guide, lines: _Lines, tr: Translator) -> Guide:
     return dataclasses.replace(guide, title=title, intro=intro, aims=aims, sections=sections)
 
 
-def _figure(figure: Figure, path: Path, tr: Translator, sources: bool) -> Figure:
+def _figure(figure: Figure, path: Path, tr: Translator, sources: Edition) -> Figure:
     note = _field(f"statistics:{figure.series}:{figure.years}:note", figure.note,
                   (path, figure.line), tr)
-    source = _source(figure.source) if sources else figure.source
+    source = _source(figure.source, sources) if sources else figure.source
     return dataclasses.replace(figure, note=note, source=source)

@@ -292,3 +292,17 @@ def test_a_catalogue_is_checked_alone_against_the_data_it_translates():
     assert found(json.loads(alone.stdout)) == found(whole)
     missing = CliRunner().invoke(cli, ["validate", str(FAULTS / "translations" / "xx.po")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_a_source_is_marked_in_its_own_language_where_the_edition_has_another(site):
+    data = site.read_text(encoding="utf-8")
+    route = load_atlas(site).routes[0]
+    title = route.sources[0].title
+    site.write_text(data.replace(f'"title": "{title}"', '"title": "새해부터 바뀝니다"', 1),
+                    encoding="utf-8")
+    english = load_atlas(site)
+    source = english.route(route.id).sources[0]
+    assert source.title == "새해부터 바뀝니다" and source.title.lang == "ko"
+    assert not hasattr(source.publisher, "lang"), "English in the English edition: unmarked"
+    korean = english.edition("ko").route(route.id).sources[0]
+    assert not hasattr(korean.title, "lang") and korean.publisher.lang == "en"
