@@ -34,6 +34,9 @@ def test_a_plain_install_carries_templates_data_and_static_files(tmp_path):
     assert len(list((data.parent / "narratives").glob("*.md"))) >= 1
     assert (data.parent / "basemap" / "countries.geojson").is_file()
     assert any(static.rglob("*.js")) and any(static.rglob("*.css"))
+    assert (static / "fonts" / "map-gothic-ko-regular.woff2").is_file(), "the Korean font"
+    assert (target / "mapapp" / "translations" / "ko" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert (data.parent / "translations" / "ko.po").is_file(), "the Korean content"
     assert (target / "mapapp" / "docs" / "openapi.yaml").is_file(), "served at /api/openapi.yaml"
     # Run from elsewhere, with only the installed copy importable: it validates its own data.
     validate = subprocess.run([sys.executable, "-m", "mapapp", "validate"], capture_output=True,
