@@ -21,10 +21,11 @@ from mapapp.web import create_app
 
 ROUTE_IDS = route_ids()
 # Exported file -> the address the site serves it at.
-PAGES = {"index.html": "/", "about.html": "/about", "statistics.html": "/statistics",
-         "glossary.html": "/glossary", "present.html": "/present",
-         **{f"{folder}/{route_id}.html": f"/{folder}/{route_id}" for route_id in ROUTE_IDS
-            for folder in ("routes", "present", "print", "embed")}}
+ENGLISH = {"index.html": "/", "about.html": "/about", "statistics.html": "/statistics",
+           "glossary.html": "/glossary", "present.html": "/present",
+           **{f"{folder}/{route_id}.html": f"/{folder}/{route_id}" for route_id in ROUTE_IDS
+              for folder in ("routes", "present", "print", "embed")}}
+PAGES = {**ENGLISH, **{f"ko/{name}": f"/ko{url}" for name, url in ENGLISH.items()}}
 
 
 def export(outdir: Path, *options: str):

@@ -80,7 +80,14 @@ def using(language: str) -> Iterator[None]:
 def take_language(endpoint: str | None, values: dict | None) -> None:
     """url_value_preprocessor of a page blueprint: the language comes with the matched rule."""
     if values is not None and PARAMETER in values:
-        g.language = values.pop(PARAMETER)
+        _set_language(values.pop(PARAMETER))
+
+
+def _set_language(language: str) -> None:
+    """The request's language, and Flask-Babel's locale with it: a request may find the locale
+    of an earlier one where the application context is shared (the export's requests)."""
+    g.language = language
+    flask_babel.refresh()
 
 
 def query_language(endpoint: str | None, values: dict | None) -> None:
@@ -90,7 +97,7 @@ def query_language(endpoint: str | None, values: dict | None) -> None:
         raise NotFound(gettext("There is no edition in “%(language)s”: the languages are "
                                "%(languages)s.", language=language[:20],
                                languages=", ".join(LANGUAGES)))
-    g.language = language
+    _set_language(language)
 
 
 def language_defaults(localized: set[str]) -> Callable[[str, dict], None]:

@@ -117,6 +117,7 @@ def test_the_export_opens_from_disk_in_both_languages(page: Page, exported):
     page.locator(".masthead a.language-switch").click()
     expect(page).to_have_url((exported / "ko" / "index.html").as_uri())
     expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("#routes-heading")).to_have_text("북한을 떠나는 경로")
     page.wait_for_selector("html.js-ready")
     expect(page.locator(".map-status")).to_be_hidden()
     page.click(f'a.route-link[data-route="{ROUTE}"]')
