@@ -13,8 +13,6 @@ import pytest
 from helpers import route_ids
 from playwright.sync_api import Page, expect
 
-from mapapp.style import ROLE_FILLS
-
 ROUTES = route_ids()
 pytestmark = pytest.mark.usefixtures("guard")
 
