@@ -246,3 +246,16 @@ def test_korean_pages_fit_phones_and_laptops(page: Page, shipped, path, width):
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert page.evaluate(OVERFLOWING) == []
+
+
+def test_the_link_to_english_keeps_the_stage_being_read(page: Page, base_url):
+    ready(page, f"/ko/routes/{ROUTE}")
+    page.locator(f"#story-{ROUTE} .step-next").click()
+    page.locator(f"#story-{ROUTE} .step-next").click()
+    expect(page).to_have_url(re.compile(f"/ko/routes/{ROUTE}#{ROUTE}-stage-2$"))
+    page.locator(".masthead a.language-switch").click()
+    expect(page).to_have_url(f"{base_url}/routes/{ROUTE}#{ROUTE}-stage-2")
+    page.wait_for_selector("html.js-ready")
+    expect(page.locator(f"#story-{ROUTE} .step-status")).to_contain_text("Stage 2 of")
+    expect(page.locator(f"#{ROUTE}-stage-2")).to_be_visible()
+    expect(page.locator(f"#{ROUTE}-stage-1")).to_be_hidden()

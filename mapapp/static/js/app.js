@@ -111,6 +111,12 @@
     } else if (focused === previous && previous.disabled) {
       next.focus();
     }
+    // The stage is part of the address (#<route>-stage-N), so that a reload, a shared link or
+    // the page in the other language opens it again.
+    if (ready) {
+      history.replaceState(history.state, "",
+                           location.pathname + location.search + (stepping ? "#" + stages[index].id : ""));
+    }
     view.showStage(id, index, animate);
   }
 
@@ -210,6 +216,11 @@
   var initial = routeAt(location.pathname);
   history.replaceState({ route: initial }, "", location.href);
   choose(initial, { push: false, focus: false, animate: false });
+  var linked = location.hash && document.getElementById(location.hash.slice(1));
+  if (initial && linked && linked.classList.contains("stage") && stories[initial].contains(linked)) {
+    showStage(stories[initial], Array.prototype.indexOf.call(
+      stories[initial].querySelectorAll(".stage"), linked), false);
+  }
   ready = true;
   document.documentElement.classList.add("js-ready");
 })();
