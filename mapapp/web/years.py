@@ -32,8 +32,9 @@ def year_or_404(state: State, text: str) -> int:
     years = state.atlas.years
     if _YEAR.fullmatch(text or "") and int(text) in years:
         return int(text)
-    raise NotFound(f"There is no map for “{echo(text)}”: the map covers the years "
-                   f"{years.start}–{years.stop - 1}.")
+    raise NotFound(gettext("There is no map for “%(text)s”: the map covers the years "
+                           "%(first)s–%(last)s.", text=echo(text), first=years.start,
+                           last=years.stop - 1))
 
 
 def each_year(state: State) -> Iterator[dict]:
