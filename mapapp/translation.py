@@ -70,9 +70,9 @@ class Korean(Foreign):
 
 class Mixed(str):
     """A Markdown text with some blocks translated and some still English: `blocks` holds each
-    block with its language, for the page to mark the English ones."""
+    block with its language ("" for the edition's own), for the page to mark the English ones."""
 
-    blocks: tuple[tuple[str, str], ...]  # (Markdown block, language)
+    blocks: tuple[tuple[str, str], ...]  # (Markdown block, its language or "")
 
     def __new__(cls, blocks: tuple[tuple[str, str], ...]) -> Mixed:
         text = super().__new__(cls, "\n\n".join(block for block, _ in blocks))
@@ -210,10 +210,10 @@ def _markdown(context: str, text: str, where: Where, lines: _Lines, tr: Translat
         where = lines.find(block, line)
         line = where[1]
         shown = tr(context, block, where)
-        parts.append((shown, SOURCE_LANGUAGE if isinstance(shown, English) else "other"))
+        parts.append((shown, shown.lang if isinstance(shown, Foreign) else ""))
     if all(language == SOURCE_LANGUAGE for _, language in parts):
         return parts[0][0] if len(parts) == 1 else English("\n\n".join(t for t, _ in parts))
-    if all(language != SOURCE_LANGUAGE for _, language in parts):
+    if not any(language for _, language in parts):
         return "\n\n".join(text for text, _ in parts)
     return Mixed(tuple((str(text), language) for text, language in parts))
 

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from mapapp.language import format_number
-from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, English, Mixed
+from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, Foreign, Mixed
 from mapapp.web.urls import site_url
 
 PARAMETER = "lang"  # the language's name in rule defaults and in the API's query
@@ -175,21 +175,20 @@ def alternates(context) -> list[Alternate]:
 
 
 def marked_markdown(render: Callable[[str], Markup]) -> Callable[..., Markup]:
-    """The `markdown` filter around `render`: a text or block still in English is wrapped in
-    `<div lang="en">`, so that it is read as English on a page of another language."""
+    """The `markdown` filter around `render`: a text or block in another language than the page
+    (still English on a Korean page) is wrapped in `<div lang="en">`, so that it is read as
+    such."""
     def markdown(text: str, *args, **kwargs) -> Markup:
         if isinstance(text, Mixed):
             return Markup("").join(_marked(render(block, *args, **kwargs), language)
                                    for block, language in text.blocks)
-        rendered = render(text, *args, **kwargs)
-        return _marked(rendered, SOURCE_LANGUAGE) if isinstance(text, English) else rendered
+        language = text.lang if isinstance(text, Foreign) else ""
+        return _marked(render(text, *args, **kwargs), language)
     return markdown
 
 
 def _marked(html: Markup, language: str) -> Markup:
-    if language != SOURCE_LANGUAGE:
-        return html
-    return Markup('<div lang="en">%s</div>') % html
+    return Markup('<div lang="%s">%s</div>') % (language, html) if language else html
 
 
 def plain(text) -> str:
