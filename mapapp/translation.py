@@ -9,7 +9,7 @@ Markdown blocks (paragraphs, lists, quotes), one entry each, so that a changed p
 the others' translations standing.
 
 One walk over the parsed data both lists the texts (`english_texts`, for the catalogue and the
-checks) and puts translations in their place (`translate`, for the model), so the two can never
+checks) and puts translations in their place (`in_language`, for the model), so the two can never
 disagree on a context. A text without a translation stays English as an `English` string, and
 a Markdown text with some blocks translated is `Mixed`: pages mark both `lang="en"`. Source
 titles and publishers keep the language they are published in, marked where it is not the
