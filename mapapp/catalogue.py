@@ -141,7 +141,7 @@ def updated_catalogue(texts: Iterable[Text], current: str | None, language: str)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=LINE_WIDTH, include_previous=True)
     return Update(buffer.getvalue().decode("utf-8"),
-                  added=sum(1 for m in new if not m.fuzzy),
+                  added=sum(1 for m in new if not m.fuzzy and not m.string),
                   outdated=sum(1 for m in new if m.fuzzy),
                   removed=len(catalog.obsolete) - obsolete,
                   translated=sum(1 for m in catalog if m.id and m.string and not m.fuzzy),
