@@ -162,7 +162,8 @@ def test_narratives_run_nothing_and_read_as_text_stage_by_stage(hostile_page: Pa
 
 
 @pytest.mark.parametrize("path", ["/statistics", "/about", "/glossary",
-                                  "/routes/%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E"])
+                                  "/routes/%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E",
+                                  "/ko/statistics", "/ko/about"])  # untranslated: marked English
 def test_other_pages_run_nothing(hostile_page: Page, hostile_atlas, path):
     page = hostile_page
     page.goto(path)
@@ -180,7 +181,8 @@ def test_other_pages_run_nothing(hostile_page: Page, hostile_atlas, path):
 
 
 @pytest.mark.parametrize("path", ["/present", f"/present/{ROUTES[0]}", f"/print/{ROUTES[0]}",
-                                  f"/embed/{ROUTES[0]}"])
+                                  f"/embed/{ROUTES[0]}", f"/ko/present/{ROUTES[0]}",
+                                  f"/ko/print/{ROUTES[0]}"])
 def test_the_educators_pages_run_nothing(hostile_page: Page, hostile_atlas, path):
     page = hostile_page
     page.goto(path)
