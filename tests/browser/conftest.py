@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import CHROMIUM, CHROMIUM_ARGS, SITE_DATA, PageGuard, serve_in_thread
 
+from mapapp.export import Export
 from mapapp.web import create_app
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +54,16 @@ def live_server():
 def base_url(live_server):
     """pytest-playwright resolves page.goto("/…") against this."""
     return live_server
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory) -> Path:
+    """The site data exported once, for the tests that open it from disk as from a USB stick
+    (they only read it); such a module also lets the guard load it, overriding `local_files`."""
+    job = Export(tmp_path_factory.mktemp("export") / "usb-stick", SITE_DATA)
+    for _ in job.run():
+        pass
+    return job.outdir
 
 
 @pytest.fixture

@@ -22,12 +22,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import SITE_DATA, route_ids, serve_in_thread, static_server
+from helpers import route_ids, serve_in_thread, static_server
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from mapapp import paths
-from mapapp.export import Export
 from mapapp.model import load_atlas
 from mapapp.web import create_app, deck
 
@@ -498,13 +497,6 @@ def test_the_embed_box_copies_its_code(page: Page, context, live_server):
     assert page.evaluate("() => navigator.clipboard.readText()") == code
     assert code.startswith(f'<iframe src="{live_server}/embed/southern-route"')
 
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    job = Export(tmp_path_factory.mktemp("export") / "usb-stick", SITE_DATA)
-    for _ in job.run():
-        pass
-    return job.outdir
 
 
 def test_from_a_usb_stick_the_embed_box_gives_a_code_that_works_on_this_computer(

@@ -12,12 +12,11 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import SITE_DATA, route_ids, serve_in_thread
+from helpers import route_ids, serve_in_thread
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from mapapp import paths
-from mapapp.export import Export
 from mapapp.web import create_app
 
 ROUTE = route_ids()[0]
@@ -98,13 +97,6 @@ def test_the_korean_handout_prints_on_two_a4_pages(page: Page, shipped, route_id
 
 
 # -- the export -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    job = Export(tmp_path_factory.mktemp("export") / "usb-stick", SITE_DATA)
-    for _ in job.run():
-        pass
-    return job.outdir
-
 
 @pytest.fixture
 def local_files(exported) -> list[str]:

@@ -13,12 +13,11 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import ROOT, SITE_DATA
+from helpers import ROOT
 from playwright.sync_api import Page, expect
 from shapely.geometry import Point
 
 from mapapp import mapbuilder, style
-from mapapp.export import Export
 
 ARTEFACTS = ROOT / "test-results" / "map"
 AXE = Axe()
@@ -296,13 +295,6 @@ def test_show_year_keeps_what_was_there_that_year(page: Page, site_atlas):
 
 
 # -- from a USB stick ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    job = Export(tmp_path_factory.mktemp("export") / "site", SITE_DATA)
-    for _ in job.run():
-        pass
-    return job.outdir
-
 
 @pytest.fixture
 def local_files(exported) -> list[str]:

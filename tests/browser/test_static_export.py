@@ -10,20 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import SITE_DATA, static_server
+from helpers import static_server
 from playwright.sync_api import Page, expect
-
-from mapapp.export import Export
 
 pytestmark = pytest.mark.usefixtures("guard")
 
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    job = Export(tmp_path_factory.mktemp("export") / "usb-stick", SITE_DATA)
-    for _ in job.run():
-        pass
-    return job.outdir
 
 
 @pytest.fixture
