@@ -447,8 +447,10 @@ PLACES_FILE = "places.csv"
 PLACES_COLUMNS = [
     "kind", "id", "name", "name_ko", "name_ko_source", "country", "position", "lat", "lon"]
 # A capital is a town drawn with `capital: true`; a region is an area a stage is placed at
-# (`place: Yunnan province @ ...`), named beside the stage's marker.
-PLACE_KINDS = ("country", "river", "capital", "town", "region")
+# (`place: Yunnan province @ ...`), named beside the stage's marker. A distant town is the one
+# exception to the map's region: a town beyond it that a stage is placed at (Moscow), which the
+# maps point to from their edge; written to towns.geojson with `distant: true`.
+PLACE_KINDS = ("country", "river", "capital", "town", "region", "distant")
 # Where a row's position comes from, per kind: source -> whether it takes a key after a colon.
 POSITIONS = {
     "country": {"naturalearth": False, "shape": False},
@@ -456,6 +458,7 @@ POSITIONS = {
     "capital": {"naturalearth": True, "geonames": True, "narrative": True},
     "town": {"naturalearth": True, "geonames": True, "narrative": True},  # NAME, id, route id
     "region": {"narrative": True},
+    "distant": {"geonames": True},
 }
 # The Natural Earth extracts in --naturalearth DIR (its README says how they were made).
 NE_RIVERS = "ne_10m_rivers_lake_centerlines.region.geojson"
@@ -554,8 +557,10 @@ def place_row(path: Path, line: int, record: dict, taken_ids: set[str]) -> Place
     lat, lon = (coordinate(where, record[column]) for column in ("lat", "lon"))
     if (lat is None) != (source != "geonames") or (lat is None) != (lon is None):
         raise BuildError(f"{where}: give lat and lon for a geonames position, and only there")
-    if lat is not None and not region.in_region(lon, lat):
-        raise BuildError(f"{where}: {lat}, {lon} lies outside the map's region")
+    if lat is not None and (kind == "distant") == region.in_region(lon, lat):
+        raise BuildError(f"{where}: {lat}, {lon} lies inside the map's region: write kind town"
+                         if kind == "distant" else f"{where}: {lat}, {lon} lies outside the "
+                         "map's region (a stage's town beyond it is kind distant)")
     return PlaceRow(path, line, kind, ident, record["name"], record["name_ko"],
                     record["name_ko_source"], country, source, key, lat, lon)
 
@@ -883,7 +888,7 @@ def build_places(naturalearth: Path, countries: dict, data_dir: Path = DATA_DIR,
     towns = read_naturalearth(naturalearth, NE_TOWNS)
     mapped = [map_town(row, place_point(row, towns, story.stages), story) if row.kind != "region"
               else map_region(row, place_point(row, towns, story.stages))
-              for row in rows if row.kind in ("capital", "town", "region")]
+              for row in rows if row.kind in ("capital", "town", "region", "distant")]
     story_towns = np.array([m.label.candidates[0] for m in mapped if m.properties.get("route")])
     label_points = read_naturalearth(naturalearth, NE_LABEL_POINTS)
     mapped += [map_country(row, outlines[row.country], label_points, story)
@@ -905,7 +910,8 @@ def build_places(naturalearth: Path, countries: dict, data_dir: Path = DATA_DIR,
                       for m in mapped if m.row.kind == "river"]
     return PlaceLayers(
         files={"rivers.geojson": collection(river_features),
-               "towns.geojson": collection(label_features(mapped, ("capital", "town"))),
+               "towns.geojson": collection(label_features(mapped, ("capital", "town",
+                                                                   "distant"))),
                "labels.geojson": collection(label_features(mapped,
                                                            ("country", "river", "region")))},
         geonames_towns=sorted(r.name for r in rows if r.source == "geonames"),
@@ -916,11 +922,15 @@ def build_places(naturalearth: Path, countries: dict, data_dir: Path = DATA_DIR,
 def check_rows(rows: list[PlaceRow], story: Story, outlines: dict, places: Path) -> None:
     """Every stage place and every country of the base map has a row; every row's country is
     one of the base map's, under the same English name."""
-    named = {r.name for r in rows if r.kind in ("capital", "town", "region")}
+    named = {r.name for r in rows if r.kind in ("capital", "town", "region", "distant")}
     for stage in story.stages:
         if stage.name not in named:
             raise BuildError(f"{stage.path}:{stage.line}: stage place {stage.name!r} has no row "
                              f"in {places}; add it with its Korean name and their sources")
+    for row in rows:
+        if row.kind == "distant" and not any(s.name == row.name for s in story.stages):
+            raise row.error("no stage is placed at this town beyond the map's region: a "
+                            "distant town is only for a stage's place")
     listed = {r.country for r in rows if r.kind == "country"}
     for iso3 in sorted(outlines.keys() - listed):
         raise BuildError(f"{places}: no country row for {iso3}, which the base map draws")
@@ -944,10 +954,12 @@ def map_town(row: PlaceRow, at: tuple[float, float], story: Story) -> Mapped:
     wanted = ORIENTATION_ZOOM if group == ORIENTATION_TOWN else MIN_ZOOM
     label = Label.sized(row.id, (row.name, row.name_ko), TOWN_FONT_PX, candidates=[at],
                         anchors=ANCHORS, dot=True, background=False, wanted_from=wanted)
+    properties = {"name": row.name, "name_ko": row.name_ko, "country": row.country,
+                  "capital": capital, "route": named}
+    if row.kind == "distant":
+        properties["distant"] = True
     # North Korean towns first: the crossings are named from the North Korean side.
-    return Mapped(row, {"name": row.name, "name_ko": row.name_ko, "country": row.country,
-                        "capital": capital, "route": named},
-                  label, (group, row.country != "PRK", row.id))
+    return Mapped(row, properties, label, (group, row.country != "PRK", row.id))
 
 
 def map_region(row: PlaceRow, at: tuple[float, float]) -> Mapped:
@@ -1081,7 +1093,9 @@ What was done:
   towns per country, at Natural Earth's point, else GeoNames' position or the stage's place,
   rounded to {LABEL_DECIMALS} decimals (about 1 km: the data's safety rule holds for every label).
   Properties: name, name_ko, country (ISO 3166-1 alpha-3), capital, route (a stage or a
-  crossing names it), min_zoom, anchor.
+  crossing names it), min_zoom, anchor. The one exception to the region: a distant town, a
+  stage's town beyond it (its GeoNames position, marked `distant: true`), which the maps
+  point to from their edge.
 - labels.geojson: one point per country of countries.geojson (Natural Earth's label point of
   the country itself, lowest scalerank; or where places.csv says `shape`, the pole of
   inaccessibility of its largest part as drawn), per river (on its longest line, where it

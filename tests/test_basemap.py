@@ -269,12 +269,20 @@ def test_layers_are_region_sized():
     assert sum(sizes.values()) < 150_000, sizes
 
 
-def test_label_positions_are_no_finer_than_the_safety_rule(layers):
+def test_label_positions_are_no_finer_than_the_safety_rule(layers, stage_places):
+    """Every name inside the map's region, but a distant town (docs/data-format.md): a stage's
+    town beyond the region, which lies outside it."""
     west, south, east, north = BOX
+    staged = {stage.place.ref for _file, stage in stage_places}
     for name in ("towns", "labels"):
         for feature in layers[name]:
             lon, lat = feature["geometry"]["coordinates"]
-            assert west <= lon <= east and south <= lat <= north, (name, feature["id"])
+            inside = west <= lon <= east and south <= lat <= north
+            if feature["properties"].get("distant"):
+                assert name == "towns" and not inside, feature["id"]
+                assert feature["properties"]["name"] in staged, feature["id"]
+            else:
+                assert inside, (name, feature["id"])
             assert round(lon, 2) == lon and round(lat, 2) == lat, (name, feature["id"], lon, lat)
     for feature in layers["rivers"]:
         parts = feature["geometry"]["coordinates"]
@@ -465,6 +473,10 @@ def test_a_missing_naturalearth_folder_is_named_with_its_flag(tmp_path, capsys):
     ("town,here,Here,여기,x,,naturalearth:Here,,", "ISO 3166-1 alpha-3"),
     ("river,here,Here,여기,x,,geonames:1,40.1,127.0", "a river takes naturalearth:..."),
     ("town,here,Here,여기,x,PRK,naturalearth:Here,40.1,127.0", "geonames position"),
+    ("town,moscow,Moscow,모스크바,x,RUS,geonames:524901,55.75,37.62",
+     "outside the map's region (a stage's town beyond it is kind distant)"),
+    ("distant,here,Here,여기,x,PRK,geonames:1,40.1,127.0", "inside the map's region"),
+    ("distant,here,Here,여기,x,RUS,naturalearth:Here,,", "a distant takes geonames:..."),
 ])
 def test_a_bad_places_row_is_named_with_its_line(tmp_path, row, message):
     build = _build_module()
@@ -489,6 +501,20 @@ def test_a_stage_town_without_a_row_stops_the_build(tmp_path):
     with pytest.raises(build.BuildError, match="'Nowhere Town' has no row") as info:
         build.check_rows(rows, build.Story.read(tmp_path), outlines, PLACES)
     assert "northern-route.md:" in str(info.value)
+
+
+def test_a_distant_town_no_stage_is_placed_at_stops_the_build(tmp_path):
+    """The exception to the region is for a stage's place only, not a town to draw."""
+    build = _build_module()
+    (tmp_path / "narratives").mkdir()
+    (tmp_path / "routes.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    rows = build.read_places(PLACES)
+    assert [row.name for row in rows if row.kind == "distant"] == ["Moscow"]
+    outlines = {f["properties"]["iso3"]: f
+                for f in json.loads(SHIPPED.read_text(encoding="utf-8"))["features"]}
+    with pytest.raises(build.BuildError, match="no stage is placed at this town") as info:
+        build.check_rows(rows, build.Story.read(tmp_path), outlines, PLACES)
+    assert str(info.value).startswith(f"{PLACES}:")
 
 
 # --- loading errors -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, Point
 
 from mapapp import contract, region
-from mapapp.basemap import BasemapError, CountryShapes, country_shapes
+from mapapp.basemap import BasemapError, CountryShapes, country_shapes, layer_features
 from mapapp.parsing import Feature
 from mapapp.validation import positions
 from mapapp.validation.core import Inspection
@@ -378,17 +378,57 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
                 _outside(inspection, ref, where, position)
                 break
         outside.add(ref.index)
-    for narrative in inspection.narratives.values():
+    distant = _distant_towns(inspection)
+    for route_id, narrative in inspection.narratives.items():
         for stage in narrative.stages:
             place = stage.place
             if place and place.kind == "point" and not region.in_region(place.lon, place.lat):
+                if place.ref in distant:
+                    _distant_stage(inspection, route_id, narrative, stage, distant[place.ref])
+                    continue
                 swapped = region.in_region(place.lat, place.lon)
                 question = ": did you swap latitude and longitude?" if swapped else ""
+                hint = "write `place: Town @ <latitude>, <longitude>` (latitude first)"
+                if not swapped:
+                    hint += ("; a town beyond the map is a `distant` row of "
+                             "data/basemap/places.csv, then rebuild the base map")
                 inspection.report(CHECK, f'stage "{stage.title}" places the map outside the region '
-                                  f"it covers{question}",
-                                  "write `place: Town @ <latitude>, <longitude>` (latitude first)",
+                                  f"it covers{question}", hint,
                                   path=str(narrative.path), line=stage.line)
     return outside
+
+
+def _distant_towns(inspection: Inspection) -> dict[str, dict]:
+    """The towns beyond the map's region that a stage may be placed at, by English name: the
+    base map's `distant` towns (data/basemap/places.csv), the one documented exception to the
+    region; none when the base map cannot be read (the check below says so)."""
+    try:
+        towns = layer_features(inspection.dataset.basemap.get("towns"))
+    except BasemapError:
+        return {}
+    return {town["properties"]["name"]: town for town in towns
+            if town["properties"].get("distant")}
+
+
+def _distant_stage(inspection: Inspection, route_id: str, narrative, stage, town: dict) -> None:
+    """A stage at a distant town: at the base map's position of it, in a country its route
+    lists (the maps cannot show either: they point to it from their edge)."""
+    where = {"path": str(narrative.path), "line": stage.line}
+    lon, lat = town["geometry"]["coordinates"]
+    if (stage.place.lon, stage.place.lat) != (lon, lat):
+        inspection.report(CHECK, f'stage "{stage.title}" places {stage.place.ref} at '
+                          f"{stage.place.lat:g}, {stage.place.lon:g}, beyond the map's region, "
+                          f"where the base map has it at {lat:g}, {lon:g}",
+                          f"write `place: {stage.place.ref} @ {lat:g}, {lon:g}`", **where)
+        return
+    route = inspection.by_id().get(route_id)
+    countries = route.properties.get("countries") if route is not None else None
+    country = town["properties"]["country"]
+    if isinstance(countries, list) and country not in countries:
+        inspection.report(CHECK, f'stage "{stage.title}" is placed at {stage.place.ref}, in '
+                          f'{country}, a country route "{route_id}" never enters',
+                          f"place it in one of {', '.join(map(str, countries))}, or add "
+                          f"{country} to the route's countries", **where)
 
 
 def _outside(inspection: Inspection, ref: Feature, where, position) -> None:
