@@ -340,3 +340,23 @@ def test_the_context_chapter_and_the_glossary_can_be_checked_alone_for_their_own
         (29, 'entry "broker" has no "term:" line')]
     _, problems = _validate(DATA / "document-faults" / "context.md")
     assert [p["line"] for p in problems] == [1, 3, 15, 24, 25]
+
+
+def test_a_story_that_reaches_the_end_of_its_line_early_is_a_warning_not_an_internal_error(
+        tmp_path):
+    # The arrival told first, then a town near it, then the crossing: once the first stage has
+    # reached the end of the line, what is left of the line is a single point.
+    shutil.copytree(DATA / "faults" / "slips" / "stages-out-of-order", tmp_path / "data")
+    story = tmp_path / "data" / "narratives" / "test-route.md"
+    text = story.read_text(encoding="utf-8")
+    near_yanji = ("## Into Longjing\nplace: Longjing @ 42.77, 129.42\nduration: a day\n"
+                  "dangers: police checks\n\nA town near Yanji.\n\nsources:\n"
+                  "- [The Invisible Exodus](https://www.hrw.org/reports/2002/northkorea/), "
+                  "Human Rights Watch, 2002\n\n")
+    story.write_text(text.replace("## Across the Tumen", near_yanji + "## Across the Tumen"),
+                     encoding="utf-8")
+    code, problems = _validate(tmp_path / "data")
+    assert code == 0
+    assert [(p["check"], p["severity"], p["message"]) for p in problems] == [
+        ("spatial", "warning", 'stage "Across the Tumen" comes after stage "Into Longjing" in '
+         "the story, but lies before it along the route's line")]

@@ -112,9 +112,9 @@ def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString
         point = _point_of(stage, by_id)
         if point is None or line.distance(point) > STAGE_NEAR_M:
             continue
-        ahead = substring(line, reached, line.length)
+        ahead = substring(line, reached, line.length)  # a point once the end is reached
         if ahead.distance(point) <= STAGE_NEAR_M:
-            reached += ahead.project(point)
+            reached += ahead.project(point) if isinstance(ahead, LineString) else 0.0
             previous = stage
         elif line.project(point) < reached - BACKTRACK_M and previous is not None:
             inspection.report("spatial", f'stage "{stage.title}" comes after stage '
