@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from pyproj import Transformer
+import numpy as np
+import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.ops import substring
 
-from mapapp.narrative import Narrative, Stage
+from mapapp.narrative import Narrative
 from mapapp.parsing import Feature
 from mapapp.validation.core import Inspection
-from mapapp.validation.spatial import AEQD, transform
+from mapapp.validation.spatial import TO_AEQD, transform
 
 CROSSING_TOLERANCE_M = 10_000  # a route's crossing lies on its line, give or take a town
 STAGE_NEAR_M = 50_000  # a stage this close to the line has a place along it
 BACKTRACK_M = 20_000  # stages closer than this along the line are in any order
-_TO_METRES = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
 
 
 def check(inspection: Inspection) -> None:
@@ -33,41 +33,85 @@ def check(inspection: Inspection) -> None:
     # a swapped position) is the cause; a disagreement with it would only be its consequence.
     faulty = {problem.feature for problem in inspection.problems if problem.is_error}
     by_id = {key: ref for key, ref in by_id.items() if ref.label not in faulty}
-    for route in inspection.features_in("route"):
-        if route.label in faulty:
-            continue
-        narrative = inspection.narratives.get(route.id or "")
-        line = _metric_line(route)
+    routes = [route for route in inspection.features_in("route") if route.label not in faulty]
+    # Everything is projected at once, in one call to PROJ each: thousands of routes and stages.
+    lines = _metric_lines(routes)
+    metric = _metric_shapes(by_id)
+    stories = {route.index: story for route in routes
+               if (story := inspection.narratives.get(route.id or "")) is not None}
+    points = _stage_points(stories, metric)
+    for route in routes:
+        line = lines[route.index]
         crossings = route.properties.get("crossings")
         listed = [c for c in crossings if isinstance(c, str)] if isinstance(crossings, list) else []
         if line is not None:
-            _crossings_on_line(inspection, route, line, listed, by_id)
+            _crossings_on_line(inspection, route, line, listed, by_id, metric)
+        narrative = stories.get(route.index)
         if narrative is None:
             continue
         _stage_places(inspection, route, narrative, listed, by_id)
         if isinstance(line, LineString):
-            _travel_order(inspection, narrative, line, by_id)
+            _travel_order(inspection, narrative, line, points[route.index])
 
 
-def _metric_line(route: Feature):
-    """The route's line in metres: its parts joined when they follow on, else the parts."""
-    shape = route.shape
+def _metric_lines(routes: list[Feature]) -> dict[int, object]:
+    """Each route's line in metres, by feature index: its parts joined when they follow on, else
+    the parts; None when it has no line."""
+    lines = {route.index: _joined(route.shape) for route in routes}
+    drawn = [index for index, line in lines.items() if line is not None]
+    lines.update(zip(drawn, transform(TO_AEQD, [lines[index] for index in drawn]), strict=True))
+    return lines
+
+
+def _joined(shape):
     if isinstance(shape, MultiLineString):
-        parts = list(shape.geoms)
-        if all(a.coords[-1] == b.coords[0] for a, b in pairwise(parts)):
-            shape = LineString([parts[0].coords[0], *(xy for p in parts for xy in p.coords[1:])])
+        parts = [shapely.get_coordinates(part) for part in shape.geoms]
+        if all((a[-1] == b[0]).all() for a, b in pairwise(parts)):
+            shape = shapely.linestrings(np.vstack([parts[0][:1], *(p[1:] for p in parts)]))
     if not isinstance(shape, LineString | MultiLineString) or shape.is_empty:
         return None
-    return transform(_TO_METRES, shape)
+    return shape
+
+
+def _metric_shapes(by_id: dict[str, Feature]) -> dict[str, object]:
+    """In metres, by id, the shapes a route or a stage may name: crossings, and any point."""
+    named = [(key, ref.shape) for key, ref in by_id.items() if ref.shape is not None
+             and (ref.layer == "crossing" or isinstance(ref.shape, Point))]
+    return dict(zip((key for key, _ in named), transform(TO_AEQD, [s for _, s in named]),
+                    strict=True))
+
+
+def _stage_points(stories: dict[int, Narrative], metric: dict[str, object]) -> dict[int, list]:
+    """Where each stage of each story is, in metres (None where it has no point), by route: a
+    town's position (all projected at once), or the point of the crossing it names."""
+    positions = np.array([(stage.place.lon, stage.place.lat) for story in stories.values()
+                          for stage in story.stages
+                          if stage.place is not None and stage.place.kind == "point"],
+                         dtype=float).reshape(-1, 2)
+    projected = iter(transform(TO_AEQD, shapely.points(positions)))
+    points: dict[int, list] = {}
+    for route_index, story in stories.items():
+        points[route_index] = found = []
+        for stage in story.stages:
+            place = stage.place
+            if place is None:
+                found.append(None)
+            elif place.kind == "point":
+                found.append(next(projected))
+            else:
+                target = metric.get(place.ref)
+                found.append(target if place.kind == "crossing" and isinstance(target, Point)
+                             else None)
+    return points
 
 
 def _crossings_on_line(inspection: Inspection, route: Feature, line, listed: list[str],
-                       by_id: dict[str, Feature]) -> None:
+                       by_id: dict[str, Feature], metric: dict[str, object]) -> None:
     for index, crossing_id in enumerate(listed):
         crossing = by_id.get(crossing_id)
         if crossing is None or crossing.layer != "crossing" or crossing.shape is None:
             continue  # the reference check reports it
-        distance = line.distance(transform(_TO_METRES, crossing.shape))
+        distance = line.distance(metric[crossing_id])
         if distance > CROSSING_TOLERANCE_M:
             inspection.report("spatial", f'lists crossing "{crossing_id}", which lies '
                               f"{distance / 1000:.0f} km from its line",
@@ -104,12 +148,11 @@ def _stage_places(inspection: Inspection, route: Feature, narrative: Narrative,
 
 
 def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString,
-                  by_id: dict[str, Feature]) -> None:
+                  points: list[Point | None]) -> None:
     """Each stage near the line must lie at or after the previous one along it; a stage that
-    lies near the line only before that point is out of order."""
+    lies near the line only before that point is out of order. `points`: the stages' places."""
     reached, previous = 0.0, None
-    for stage in narrative.stages:
-        point = _point_of(stage, by_id)
+    for stage, point in zip(narrative.stages, points, strict=True):
         if point is None or line.distance(point) > STAGE_NEAR_M:
             continue
         ahead = substring(line, reached, line.length)  # a point once the end is reached
@@ -124,14 +167,3 @@ def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString
                               "story goes (from North Korea onwards)",
                               path=str(narrative.path), line=stage.line, severity="warning")
 
-
-def _point_of(stage: Stage, by_id: dict[str, Feature]) -> Point | None:
-    place = stage.place
-    if place is None:
-        return None
-    if place.kind == "point":
-        return transform(_TO_METRES, Point(place.lon, place.lat))
-    target = by_id.get(place.ref)
-    if place.kind == "crossing" and target is not None and isinstance(target.shape, Point):
-        return transform(_TO_METRES, target.shape)
-    return None

@@ -33,7 +33,7 @@ BARRIER_STEP_M = 1_000  # a barrier is measured every kilometre along it, not on
 _MARGIN = 1e-9  # closer than this to an end of a segment, or as parallel, GEOS decides
 AEQD = (f"+proj=aeqd +lat_0={region.KOREA_CENTRE[0]} +lon_0={region.KOREA_CENTRE[1]} "
         "+datum=WGS84 +units=m +no_defs")
-_TO_AEQD = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
+TO_AEQD = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
 _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 
@@ -59,7 +59,7 @@ class _Countries:
 
     def __init__(self, codes: list[str], shapes: list):
         self.codes = codes
-        self.metric = dict(zip(self.codes, (transform(_TO_AEQD, s) for s in shapes),
+        self.metric = dict(zip(self.codes, (transform(TO_AEQD, s) for s in shapes),
                                strict=True))
         self.mercator = [transform(_TO_MERCATOR, s) for s in shapes]
         for country in self.mercator:
@@ -322,7 +322,7 @@ def check(inspection: Inspection) -> None:
         inspection, [ref for ref in features if ref.layer == "crossing"], countries)
     dmz = [ref for ref in features if ref.layer == "dmz"]
     metric = dict(zip((ref.index for ref in dmz), transform(
-        _TO_AEQD, [ref.shape for ref in dmz]), strict=True))
+        TO_AEQD, [ref.shape for ref in dmz]), strict=True))
     barriers = _barrier_distances([ref for ref in features if ref.layer == "barrier"], countries)
     for ref in features:
         if ref.index in barriers:
@@ -453,7 +453,7 @@ def _crossing_distances(inspection: Inspection, crossings: list[Feature],
     distances (m) to their outlines, for all points at once."""
     points = [ref for ref in crossings if _two_known_sides(ref.properties.get("countries"),
                                                             countries)]
-    xy = projected(_TO_AEQD, [ref.shape for ref in points])
+    xy = projected(TO_AEQD, [ref.shape for ref in points])
     measured = np.zeros((len(points), 2))
     for side in (0, 1):
         by_code: dict[str, list[int]] = {}
@@ -553,7 +553,7 @@ def _barrier_distances(barriers: list[Feature], countries: _Countries) -> dict[i
     mean of its ends' distances and half its length, so a segment for which that is within the
     tolerance is not measured again: only the others are cut into kilometres."""
     parts, owner = shapely.get_parts([ref.shape for ref in barriers], return_index=True)
-    lines = projected(_TO_AEQD, list(parts))
+    lines = projected(TO_AEQD, list(parts))
     if not lines:
         return {}
     xy = np.vstack(lines)
