@@ -3,8 +3,9 @@
 Printing must not wait for tiles or scripts, so the handout's map is plain SVG made from the
 Atlas: the shipped country shapes with the site's fills, the DMZ, the route's crossing areas, its
 legs in its own colour and dash, and its stages numbered as in the handout's text. Web Mercator
-like the site's map, framed on the route with a margin. Presentation attributes only: the site's
-Content-Security-Policy forbids inline styles.
+like the site's map, framed on the route with a margin; a stage beyond the map's region (a
+distant town: Moscow) is not framed but pointed to from the map's edge, as on the web map.
+Presentation attributes only: the site's Content-Security-Policy forbids inline styles.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from dataclasses import dataclass
 
 import shapely
 from flask_babel import gettext
+from pyproj import Geod
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 
-from mapapp import style
+from mapapp import region, style
+from mapapp.language import format_number
 from mapapp.model import Atlas, Route
 from mapapp.region import METRES_PER_DEGREE
 from mapapp.translation import English
@@ -91,7 +94,10 @@ def _scaled(dash: str) -> str:
 def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
     """The SVG, to be placed in the page as it is (it is built from escaped text only)."""
     line = style.route_styles(atlas)[route.id]
-    points = list(atlas.stage_points(route))
+    every_point = list(atlas.stage_points(route))
+    numbers = [number for number, point in enumerate(every_point, start=1)
+               if region.in_region(point.x, point.y)]
+    points = [every_point[number - 1] for number in numbers]
     west, east, bottom, top = _frame(route, points)
     scale = WIDTH / (east - west)
 
@@ -154,6 +160,9 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
     taken = [_Box(x - MARKER_RADIUS - 3, y - MARKER_RADIUS - 3, x + MARKER_RADIUS + 3,
                   y + MARKER_RADIUS + 3) for x, y in markers]
     taken.append(_Box(WIDTH - 10 - CREDIT_WIDTH, HEIGHT - 30, WIDTH, HEIGHT))  # the credit
+    for number in range(1, len(every_point) + 1):
+        if number not in numbers:
+            out.append(_distant_stage(atlas, route, number, every_point, project, taken))
     towns = _towns(atlas, route, view, zoom_of(east - west))
     for town in towns:
         x, y = project(town.lon, town.lat)
@@ -189,7 +198,7 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
         if math.dist((x, y), (px, py)) > 1:  # moved aside: a line back to its place
             out.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
                        f'stroke="{style.INK}" stroke-width="1.5"/>')
-    for number, (x, y) in enumerate(markers, start=1):
+    for number, (x, y) in zip(numbers, markers, strict=True):
         out.append(f'<g class="stage-marker"><circle cx="{x:.1f}" cy="{y:.1f}" '
                    f'r="{MARKER_RADIUS}" fill="#ffffff" stroke="{style.INK}" '
                    f'stroke-width="2.5"/><text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" '
@@ -307,13 +316,17 @@ class _Label:
     town: bool = False  # beside a dot, rather than centred on its point
 
 
+def _text_width(text: str, size: float, weight: str) -> float:
+    latin = 0.7 if weight != "400" else 0.62  # of the size, per character: DejaVu Sans
+    return size * sum(1.0 if unicodedata.east_asian_width(char) in "WF" else latin
+                      for char in text)  # a Hangul character is an em
+
+
 def _place(label: _Label, taken: list[_Box]) -> str | None:
     """The label as SVG text where it covers nothing already on the map (stage markers, town
     dots, other names) and stays inside it: beside its dot for a town, else centred on its
     point or moved a little; None when there is no room (the name is left out)."""
-    latin = 0.7 if label.weight != "400" else 0.62  # of the size, per character: DejaVu Sans
-    width = label.size * sum(1.0 if unicodedata.east_asian_width(char) in "WF" else latin
-                             for char in label.text)  # a Hangul character is an em
+    width = _text_width(label.text, label.size, label.weight)
     size = label.size
     if label.town:
         candidates = [(anchor, dx * gap, dy * gap + lift) for gap in (8, 34, 60, 90)
@@ -342,6 +355,51 @@ def _place(label: _Label, taken: list[_Box]) -> str | None:
                 f'stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
                 f'class="map-label"{language}>{html.escape(label.text)}</text>')
     return None
+
+
+_GEOD = Geod(ellps="WGS84")
+EDGE_INSET = 14  # between a distant stage's pointer and the map's edge
+DISTANT_SIZE = 19  # its text
+
+
+def _distant_stage(atlas: Atlas, route: Route, number: int, points: list[Point],
+                   project: Projection, taken: list[_Box]) -> str:
+    """A stage beyond the map's region: its number and its town's name with the distance from
+    the stage before it ("4 Moscow, 6,400 km"), at the edge of the map on the line from its
+    centre towards the town, with an arrow on the side facing the town, pointing to it."""
+    stage, target = route.narrative.stages[number - 1], points[number - 1]
+    name = atlas.place_name(stage.place)
+    near = points[number - 2] if number > 1 else points[number] if len(points) > 1 else None
+    text = name
+    if near is not None:
+        metres = _GEOD.inv(near.x, near.y, target.x, target.y)[2]
+        text = gettext("%(place)s, %(distance)s km", place=name,
+                       distance=format_number(round(metres / 100_000) * 100))
+    width = 2 * MARKER_RADIUS + 12 + _text_width(text, DISTANT_SIZE, "600") + 42
+    height = 2 * MARKER_RADIUS + 8
+    cx, cy = WIDTH / 2, HEIGHT / 2
+    tx, ty = project(target.x, target.y)
+    dx, dy = tx - cx, ty - cy
+    scale = min((cx - width / 2 - EDGE_INSET) / (abs(dx) or 1e-9),
+                (cy - height / 2 - EDGE_INSET) / (abs(dy) or 1e-9))
+    x, y = cx + dx * scale - width / 2, cy + dy * scale - height / 2  # the pointer's corner
+    taken.append(_Box(x, y, x + width, y + height))
+    angle = math.degrees(math.atan2(dy, dx))
+    westward = dx < 0  # the arrow first, then the number and the name
+    circle_x, middle = x + (34 if westward else 0) + 4 + MARKER_RADIUS, y + height / 2
+    arrow_x = x + 18 if westward else x + width - 18
+    language = ' lang="en"' if isinstance(name, English) else ""
+    return (f'<g class="distant-stage"><rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" '
+            f'height="{height:.1f}" rx="{height / 2:.1f}" fill="#ffffff" stroke="{style.INK}" '
+            f'stroke-width="2.5"/><circle cx="{circle_x:.1f}" cy="{middle:.1f}" '
+            f'r="{MARKER_RADIUS}" fill="#ffffff" stroke="{style.INK}" stroke-width="2.5"/>'
+            f'<text x="{circle_x:.1f}" y="{middle + 6:.1f}" text-anchor="middle" font-size="18" '
+            f'font-weight="700" fill="{style.INK}">{number}</text>'
+            f'<text x="{circle_x + MARKER_RADIUS + 8:.1f}" y="{middle + 6.5:.1f}" '
+            f'font-size="{DISTANT_SIZE}" font-weight="600" fill="{style.INK}"{language}>'
+            f"{html.escape(text)}</text>"
+            f'<path d="M-10 -8 L10 0 L-10 8 Z" fill="{style.INK}" transform="translate('
+            f'{arrow_x:.1f} {middle:.1f}) rotate({angle:.1f})"/></g>')
 
 
 def _spread(positions: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -213,6 +213,8 @@ def ui_messages() -> dict:
         "mapFailed": gettext("The map could not be drawn."),
         "listStillWorks": gettext("Every route and its story can still be read from the list."),
         "stagesBelow": gettext("The route's stages are listed below it."),
+        # a stage's town beyond the map's edge, and how far it is from the stage before it
+        "distantPlace": gettext("{place}, {distance} km"),
     }
 
 

@@ -365,6 +365,80 @@
     };
   }
 
+  /* Whether a stage's town lies beyond the map's region (a distant town of the base map, such as
+   * Moscow): the map cannot go there. */
+  function beyondMap(map, stage) {
+    var bounds = map && map.options.maxBounds;
+    return Boolean(stage.center && bounds && !L.latLngBounds(bounds).contains(stage.center));
+  }
+
+  /* Each stage of the shown route beyond the map as its number and its town's name at the map's
+   * edge, on the line from the map's centre towards the town, an arrow pointing on: "4 Moscow,
+   * 6,400 km" (from the stage before it), the current stage's drawn darker. The name is the
+   * base map's (its row among the labels, in the page's language). Pressing it opens the stage,
+   * as its marker does; the marker, off the map, keeps the keyboard stop and the stage's name. */
+  var EDGE_INSET = 10; // px between a pointer and the map's edge
+  function distantPointers(map, config, rows, activate) {
+    var pane = L.DomUtil.create("div", "map-distant-layer", map.getContainer());
+    var shown = [];
+
+    function townName(stage) {
+      var row = rows.filter(function (candidate) {
+        return candidate[0] === stage.center[0] && candidate[1] === stage.center[1];
+      })[0];
+      var probe = document.createElement("template");
+      probe.innerHTML = row ? row[5] : ""; // HTML the server escaped, as the name layer shows it
+      return probe.content.textContent;
+    }
+
+    function place() {
+      var centre = map.getSize().divideBy(2);
+      shown.forEach(function (item) {
+        var box = item.element;
+        var to = map.latLngToContainerPoint(item.stage.center).subtract(centre);
+        var room = L.point(centre.x - box.offsetWidth / 2 - EDGE_INSET,
+                           centre.y - box.offsetHeight / 2 - EDGE_INSET);
+        var scale = Math.min(1, room.x / Math.abs(to.x || 1e-9), room.y / Math.abs(to.y || 1e-9));
+        var at = centre.add(to.multiplyBy(Math.max(scale, 0)));
+        box.style.left = Math.round(at.x - box.offsetWidth / 2) + "px";
+        box.style.top = Math.round(at.y - box.offsetHeight / 2) + "px";
+        item.arrow.style.transform = "rotate(" + Math.atan2(to.y, to.x) + "rad)";
+        box.classList.toggle("is-west", to.x < 0); // the arrow on the side facing the town
+      });
+    }
+    map.on("move zoom resize viewreset", place);
+
+    return function show(id, current) {
+      var stages = id && config.routes[id] ? config.routes[id].stages : [];
+      var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+      pane.textContent = "";
+      shown = [];
+      stages.forEach(function (stage, index) {
+        if (!beyondMap(map, stage)) {
+          return;
+        }
+        var from = stages[index - 1] || stages[index + 1];
+        var km = from ? Math.round(map.distance(from.marker, stage.center) / 100000) * 100 : 0;
+        var element = L.DomUtil.create("div", "map-distant", pane);
+        element.classList.toggle("is-current", index === current);
+        element.setAttribute("aria-hidden", "true");
+        element.title = stage.name;
+        L.DomUtil.create("span", "map-distant-number", element).textContent = index + 1;
+        L.DomUtil.create("span", "map-distant-text", element).textContent = km
+          ? window.mapappText("distantPlace", { place: townName(stage), distance: format.format(km) })
+          : townName(stage);
+        var arrow = L.DomUtil.create("span", "map-distant-arrow", element);
+        arrow.textContent = "→";
+        L.DomEvent.disableClickPropagation(element);
+        element.addEventListener("click", function () {
+          activate(id, index);
+        });
+        shown.push({ stage: stage, element: element, arrow: arrow });
+      });
+      place();
+    };
+  }
+
   /* `options.activate(id, index)`: what a stage marker does when pressed (the page opens that
    * stage); by default the map shows it. */
   function mapView(config, options) {
@@ -372,13 +446,16 @@
     var map = window[config.map] || null;
     var names = { stage: function () {} };
     var stages = function () {};
+    var pointers = function () {};
+    function activate(id, index) {
+      (options.activate || showStage)(id, index, true);
+    }
     if (map) {
       makeAccessible(map);
       baseLayers(map, config);
       names = nameLayer(map, window[config.labels] || []);
-      stages = stageMarkers(map, config, names, function (id, index) {
-        (options.activate || showStage)(id, index, true);
-      });
+      stages = stageMarkers(map, config, names, activate);
+      pointers = distantPointers(map, config, window[config.labels] || [], activate);
     }
 
     function routeLayer(id) {
@@ -392,7 +469,8 @@
         return { bounds: config.overview };
       }
       var route = config.routes[id];
-      return stage >= 0 && route.stages[stage] ? route.stages[stage] : { bounds: route.bounds };
+      var shown = stage >= 0 && route.stages[stage];
+      return shown && !beyondMap(map, shown) ? shown : { bounds: route.bounds };
     }
 
     /* Fly (or jump, when the reader prefers less motion) to bounds or to a point. */
@@ -457,6 +535,7 @@
       if (map) {
         map.whenReady(function () {
           stages(id, index);
+          pointers(id, index);
         });
       }
       moveTo(viewOf(id, index), animate);
