@@ -31,6 +31,7 @@ DMZ_COVERAGE = 0.8
 QUERY_STEP_M = 200_000  # pieces of route segments looked up in the index of country outlines
 BARRIER_STEP_M = 1_000  # a barrier is measured every kilometre along it, not only at vertices
 _MARGIN = 1e-9  # closer than this to an end of a segment, or as parallel, GEOS decides
+_SLACK_M = 0.001  # for rounding: a barrier's points are measured unless surely within tolerance
 AEQD = (f"+proj=aeqd +lat_0={region.KOREA_CENTRE[0]} +lon_0={region.KOREA_CENTRE[1]} "
         "+datum=WGS84 +units=m +no_defs")
 TO_AEQD = Transformer.from_crs("EPSG:4326", AEQD, always_xy=True)
@@ -146,16 +147,19 @@ class _Countries:
             self._borders[a, b] = shapely.intersection(self.outline(a), self.outline(b))
         return self._borders[a, b]
 
-    def distances_to_land_borders(self, points: np.ndarray) -> np.ndarray:
+    def distances_to_land_borders(self, points: np.ndarray, area: np.ndarray | None = None
+                                  ) -> np.ndarray:
         """The distance of each point (metric [x, y]) to the nearest line two countries share,
-        among the countries within the tolerance of the points (a barrier is measured against
-        the borders around it, not the whole map's); infinite where there is none."""
+        among the countries within the tolerance of the box of `area`'s points (by default the
+        points themselves: a barrier is measured against the borders around it, not the whole
+        map's); infinite where there is none."""
         if not len(points):
             return np.empty(0)
         if self._metric_tree is None:
             self._metric_tree = shapely.STRtree([self.metric[code] for code in self.codes])
-        area = shapely.box(*points.min(axis=0), *points.max(axis=0)).buffer(BORDER_TOLERANCE_M)
-        near = sorted(self._metric_tree.query(area))
+        area = points if area is None else area
+        box = shapely.box(*area.min(axis=0), *area.max(axis=0)).buffer(BORDER_TOLERANCE_M)
+        near = sorted(self._metric_tree.query(box))
         lines = shapely.get_parts([
             self.border(self.codes[a], self.codes[b]) for a in near for b in near
             if a < b and self.metric[self.codes[a]].intersects(self.metric[self.codes[b]])])
@@ -549,9 +553,12 @@ def _barrier_distances(barriers: list[Feature], countries: _Countries) -> dict[i
     of its farthest point, of those every kilometre along it; exact whenever it is beyond the
     tolerance.
 
-    The vertices are measured first, all at once. No point of a segment lies farther than the
-    mean of its ends' distances and half its length, so a segment for which that is within the
-    tolerance is not measured again: only the others are cut into kilometres."""
+    The vertices are measured first, all at once. A point lies no farther from a border than a
+    point measured d from it plus the distance between them, so between two measured points
+    a and b, none lies farther than (d(a) + d(b) + |ab|) / 2; where that is within the
+    tolerance, the kilometre points between them need not be measured. The others are measured
+    halfway, and each half looked at again, until every kilometre point is measured or known to
+    be near: a few rounds of measuring all segments at once, each with fewer points."""
     parts, owner = shapely.get_parts([ref.shape for ref in barriers], return_index=True)
     lines = projected(TO_AEQD, list(parts))
     if not lines:
@@ -566,14 +573,30 @@ def _barrier_distances(barriers: list[Feature], countries: _Countries) -> dict[i
     length = np.hypot(*(xy[first + 1] - xy[first]).T)
     loose = (near[first] + near[first + 1] + length) / 2 > BORDER_TOLERANCE_M
     first, length = first[loose], length[loose]
-    inside = np.ceil(length / BARRIER_STEP_M).astype(int) - 1  # points every km inside each
-    segment = np.repeat(np.arange(len(first)), inside)
-    number = np.arange(len(segment)) - np.repeat(np.cumsum(inside) - inside, inside) + 1
-    share = (number / (inside[segment] + 1))[:, None]
-    start = xy[first[segment]]
-    points = start + share * (xy[first[segment] + 1] - start)
-    np.maximum.at(far, owner[line_of[first[segment]]],
-                  countries.distances_to_land_borders(points))
+    steps = np.ceil(length / BARRIER_STEP_M).astype(int)  # the kilometre points: k / steps
+    start, end = xy[first], xy[first + 1]
+
+    def point(segment, k):
+        return start[segment] + (k / steps[segment])[:, None] * (end[segment] - start[segment])
+
+    # The borders measured against are those around all of the kilometre points (the first
+    # and last of each segment span their box).
+    inner = np.flatnonzero(steps > 1)
+    area = np.vstack([point(inner, np.ones(len(inner), dtype=int)),
+                      point(inner, steps[inner] - 1)])
+    # Stretches still in doubt: their segment, their ends' numbers and distances.
+    segment, i, j = np.arange(len(first)), np.zeros(len(first), dtype=int), steps
+    d_i, d_j = near[first], near[first + 1]
+    while len(segment):
+        bound = (d_i + d_j + (j - i) * length[segment] / steps[segment]) / 2
+        doubt = (j - i > 1) & (bound > BORDER_TOLERANCE_M - _SLACK_M)
+        segment, i, j, d_i, d_j = (a[doubt] for a in (segment, i, j, d_i, d_j))
+        middle = (i + j) // 2
+        d_m = countries.distances_to_land_borders(point(segment, middle), area)
+        np.maximum.at(far, owner[line_of[first[segment]]], d_m)
+        segment, i, j = np.tile(segment, 2), np.concatenate([i, middle]), np.concatenate(
+            [middle, j])
+        d_i, d_j = np.concatenate([d_i, d_m]), np.concatenate([d_m, d_j])
     return {ref.index: float(distance) for ref, distance in zip(barriers, far, strict=True)}
 
 
