@@ -202,6 +202,15 @@ def test_a_public_address_gives_the_export_its_qr_codes_and_embed_codes(tmp_path
     assert "https://school.example/map/routes/southern-route.html" in handout
     route = (tmp_path / "routes" / "southern-route.html").read_text()
     assert "src=&#34;https://school.example/map/embed/southern-route.html&#34;" in route
+    assert ('<link rel="alternate" hreflang="ko" '
+            'href="https://school.example/map/ko/routes/southern-route.html">') in route
+
+
+def test_an_export_without_a_public_address_names_no_editions_for_search_engines(exported):
+    """hreflang wants absolute addresses: without one the links between editions stay."""
+    route = (exported / "routes" / "southern-route.html").read_text()
+    assert 'rel="alternate"' not in route
+    assert '<a class="language-switch" href="../ko/routes/southern-route.html"' in route
 
 
 def test_pages_get_html_names_and_files_keep_theirs(app):

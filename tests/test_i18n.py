@@ -39,6 +39,7 @@ LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]+\b(?![\w.])")  # not a version
 ADDRESS = re.compile(r"\b[\w-]+(?:\.[\w-]+)+\b")
 TRANSLATED_TITLE = "남쪽 경로: 중국과 라오스를 거쳐 태국으로"
 SECOND_PARAGRAPH = "A second paragraph that nobody has translated yet."
+PUBLIC = "https://school.example/map"
 
 
 class Unmarked(HTMLParser):
@@ -153,16 +154,24 @@ def test_korean_pages_say_so_and_link_to_their_twins(client, korean_pages):
         tags = Html(html)
         assert tags.find("html")[0]["lang"] == "ko", address
         english = address.removeprefix("/ko")
-        alternates = {link["hreflang"]: link["href"] for link in tags.find("link", rel="alternate")}
-        path = address.split("?")[0]
-        assert alternates == {"ko": path + _step(address), "en": english.split("?")[0]
-                              + _step(address)}, address
+        assert not tags.find("link", rel="alternate"), "hreflang needs the public address"
         [twin] = [a for a in tags.find("a", hreflang="en") if "language-switch" in a["class"]]
         assert twin["href"] == english and twin["lang"] == "en", address
         english_html = get(client, english)[1]
         [back] = [a for a in Html(english_html).find("a", hreflang="ko")
                   if "language-switch" in a.get("class", "")]
         assert back["href"] == address, english
+
+
+def test_with_a_public_address_each_page_names_its_editions_for_search_engines(korean_pages):
+    client = create_app({"MAPAPP_DATA": str(SITE_DATA), "TESTING": True,
+                         "MAPAPP_PUBLIC_URL": PUBLIC}).test_client()
+    for address in korean_pages:
+        tags = Html(get(client, address)[1])
+        alternates = {link["hreflang"]: link["href"] for link in tags.find("link", rel="alternate")}
+        path, english = address.split("?")[0], address.removeprefix("/ko").split("?")[0]
+        assert alternates == {"ko": PUBLIC + path + _step(address),
+                              "en": PUBLIC + english + _step(address)}, address
 
 
 def _step(address: str) -> str:

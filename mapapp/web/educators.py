@@ -42,10 +42,11 @@ from mapapp.web.rendering import (
 )
 from mapapp.web.security import FRAMEABLE_POLICY
 from mapapp.web.site import State, current_state
-from mapapp.web.urls import public_url, site_url, with_public_base
+from mapapp.web.urls import public_url, shareable_url, site_url, with_public_base
 
 bp = SiteBlueprint("educators", __name__)
 bp.add_app_template_global(public_url)
+bp.add_app_template_global(shareable_url)
 
 EMBED_SIZE = (800, 600)  # the embed code's iframe, in CSS pixels
 
@@ -62,13 +63,6 @@ def pair_or_404(state: State, first_id: str, second_id: str) -> tuple[Route, Rou
         raise NotFound(gettext("A comparison needs two different routes, not “%(title)s” twice.",
                                title=first.title))
     return first, second
-
-
-@bp.app_template_global()
-def shareable_url(endpoint: str, **values) -> str | None:
-    """The address of a page for people elsewhere (a QR code, a slide): under
-    MAPAPP_PUBLIC_URL only, never the address this page was opened at; None without one."""
-    return public_url(endpoint, **values) if current_app.config.get("MAPAPP_PUBLIC_URL") else None
 
 
 @bp.app_template_global()

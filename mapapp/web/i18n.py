@@ -34,7 +34,7 @@ from werkzeug.exceptions import NotFound
 
 from mapapp.language import format_number
 from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, Foreign, Mixed
-from mapapp.web.urls import site_url
+from mapapp.web.urls import shareable_url, site_url
 
 PARAMETER = "lang"  # the language's name in rule defaults and in the API's query
 KEPT_IN_TWIN = ("step",)  # what of a page's context its twin in another language keeps
@@ -115,6 +115,7 @@ class Alternate:
     language: str
     name: str  # in its own language: "English", "한국어"
     url: str
+    public: str | None  # for <link hreflang>, which must be absolute: only with a public address
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,8 @@ def language_name(language: str) -> str:
 
 @pass_context
 def alternates(context) -> list[Alternate]:
-    """This page in every language, its own first: for <link rel="alternate" hreflang> and the
-    link to the twin. The twin keeps what the address names (route, year) and what the page
+    """This page in every language, its own first: for <link rel="alternate" hreflang> (only
+    where MAPAPP_PUBLIC_URL says where the site is published) and the link to the twin. The twin keeps what the address names (route, year) and what the page
     shows of it (the slide: `step`); static/js/i18n.js carries over what scripts changed since."""
     endpoint, values = request.endpoint, dict(request.view_args or {})
     if context.get("error"):
@@ -170,7 +171,8 @@ def alternates(context) -> list[Alternate]:
     values.update((key, context[key]) for key in KEPT_IN_TWIN if context.get(key) not in (None, 1))
     own = current_language()
     return [Alternate(language, language_name(language),
-                      site_url(endpoint, **values, **{PARAMETER: language}))
+                      site_url(endpoint, **values, **{PARAMETER: language}),
+                      shareable_url(endpoint, **values, **{PARAMETER: language}))
             for language in sorted(LANGUAGES, key=lambda language: language != own)]
 
 

@@ -46,6 +46,12 @@ def public_url(endpoint: str, **values) -> str | None:
     return (base.rstrip("/") if base else PUBLIC_BASE) + path
 
 
+def shareable_url(endpoint: str, **values) -> str | None:
+    """The address of a page for people elsewhere (a QR code, a slide, a search engine): under
+    MAPAPP_PUBLIC_URL only, never the address this page was opened at; None without one."""
+    return public_url(endpoint, **values) if current_app.config.get("MAPAPP_PUBLIC_URL") else None
+
+
 def resolved(url: str) -> str:
     """A `public_url` for use now (a QR code): the request's own address in place of the mark."""
     return url.replace(PUBLIC_BASE, request.url_root.rstrip("/"))
