@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -55,7 +56,7 @@ def check(inspection: Inspection) -> None:
 
 def _check_catalogue(inspection: Inspection, catalogue: Catalogue) -> None:
     root = Path(inspection.document.path).parent.parent  # where the texts' paths start
-    language = Locale.parse(catalogue.language).english_name
+    code = catalogue.language
     texts = english_texts(inspection.parsed)
     known = {(text.context, text.source) for text in texts}
     entries = {(entry.context, entry.source): entry for entry in catalogue.entries}
@@ -76,24 +77,23 @@ def _check_catalogue(inspection: Inspection, catalogue: Catalogue) -> None:
         if entry is not None and entry.translation.strip() and not entry.fuzzy:
             path, line = text.locations[0]
             for message, hint in _faults(text, entry.translation):
-                inspection.report("translation", f"the {language} of {named} {message}",
+                inspection.report("translation", f"the {_english_name(code)} of {named} {message}",
                                   f"{hint}; the English is at {root / path}:{line}",
                                   path=here, line=entry.line)
             continue
         old = [e for e in stale.pop(text.context, ()) if e.translation.strip()]
-        outdated = f"the {language} of {named} is outdated: the English changed since"
         if entry is not None and entry.fuzzy:
-            warn(text, f"{outdated} ({name}:{entry.line} is marked fuzzy)",
+            warn(text, f"{_outdated(code, named)} ({name}:{entry.line} is marked fuzzy)",
                  "compare the translation with the English in a PO editor, correct it and clear "
                  f"its fuzzy mark (see {DOC})")
         elif old:
-            warn(text, f"{outdated} it was translated ({name}:{old[0].line})",
+            warn(text, f"{_outdated(code, named)} it was translated ({name}:{old[0].line})",
                  "run `mapapp translations update`: it marks the translation for review")
         elif entry is not None:
-            warn(text, f"{named} is not yet translated into {language}",
+            warn(text, f"{named} is not yet translated into {_english_name(code)}",
                  f"translate it in {here} (see {DOC})")
         else:
-            warn(text, f"{named} is not yet in the {language} catalogue",
+            warn(text, f"{named} is not yet in the {_english_name(code)} catalogue",
                  f"run `mapapp translations update` to add it, then translate it (see {DOC})")
     for context, entries_left in stale.items():
         for entry in entries_left:
@@ -102,6 +102,17 @@ def _check_catalogue(inspection: Inspection, catalogue: Catalogue) -> None:
                 "that the data no longer has", "run `mapapp translations update`: it keeps the "
                 "translation as an obsolete entry at the end of the file", path=here,
                 line=entry.line, severity="warning")
+
+
+@cache
+def _english_name(code: str) -> str:
+    """The language's English name ("Korean"), looked up only when a message names it: Babel's
+    locale data takes longer to load than a clean catalogue takes to check."""
+    return Locale.parse(code).english_name
+
+
+def _outdated(code: str, named: str) -> str:
+    return f"the {_english_name(code)} of {named} is outdated: the English changed since"
 
 
 def _named(context: str, source: str) -> str:
