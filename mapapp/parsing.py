@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 from shapely.geometry import shape as shapely_shape
 from shapely.geometry.base import BaseGeometry
 
@@ -140,14 +141,20 @@ def features(data) -> tuple[Feature, ...]:
     if isinstance(data, dict) and data.get("type") == "FeatureCollection":
         entries = data.get("features")
         if isinstance(entries, list):
-            return tuple(_feature(index, value, ("features", index))
-                         for index, value in enumerate(entries))
+            return _features(entries, [("features", index) for index in range(len(entries))])
     if isinstance(data, dict) and data.get("type") == "Feature":
-        return (_feature(0, data, ()),)
+        return _features([data], [()])
     return ()
 
 
-def _feature(index: int, value, pointer: Pointer) -> Feature:
+def _features(entries: list, pointers: list[Pointer]) -> tuple[Feature, ...]:
+    shapes = _shapes([value.get("geometry") if isinstance(value, dict) else None
+                      for value in entries])
+    return tuple(_feature(index, value, pointer, shape) for index, (value, pointer, shape)
+                 in enumerate(zip(entries, pointers, shapes, strict=True)))
+
+
+def _feature(index: int, value, pointer: Pointer, shape: BaseGeometry | None) -> Feature:
     if not isinstance(value, dict):
         return Feature(index, value, pointer, None, None, {}, None)
     feature_id = value.get("id")
@@ -155,19 +162,93 @@ def _feature(index: int, value, pointer: Pointer) -> Feature:
     properties = properties if isinstance(properties, dict) else {}
     layer = properties.get("layer")
     return Feature(index, value, pointer, feature_id if isinstance(feature_id, str) else None,
-                   layer if isinstance(layer, str) else None, properties,
-                   _shape(value.get("geometry")))
+                   layer if isinstance(layer, str) else None, properties, shape)
 
 
-def _shape(geometry) -> BaseGeometry | None:
-    """The geometry in shapely's terms, positions cut to [longitude, latitude]; None when shapely
-    cannot read it (the structure and geometry checks say why)."""
-    if not isinstance(geometry, dict):
-        return None
+def _shapes(geometries: list) -> list[BaseGeometry | None]:
+    """Each geometry in shapely's terms, positions cut to [longitude, latitude]; None when
+    shapely cannot read it (the structure and geometry checks say why).
+
+    Points and lines, nearly all of the data, are built all at once, each kind in one call to
+    shapely (one at a time takes many times longer); a kind whose positions are not all plain
+    numbers is built one geometry at a time, as shapely.geometry.shape builds it."""
+    shapes: list[BaseGeometry | None] = [None] * len(geometries)
+    batches: dict[str, list[tuple[int, list]]] = {kind: [] for kind in _BUILDERS}
+    for number, geometry in enumerate(geometries):
+        if not isinstance(geometry, dict):
+            continue
+        try:
+            flat = _flat(geometry)
+        except Exception:  # any malformed geometry: reading it is not the place to say how
+            continue
+        if flat["type"] in batches and _in_one_piece(flat["type"], flat["coordinates"]):
+            batches[flat["type"]].append((number, flat["coordinates"]))
+        else:
+            shapes[number] = _shape(flat)
+    for kind, batch in batches.items():
+        try:
+            built = _BUILDERS[kind]([coordinates for _, coordinates in batch]) if batch else []
+        except Exception:  # as for one geometry: shapely will say no more than the checks
+            built = None
+        if built is None:
+            built = [_shape({"type": kind, "coordinates": coordinates}) for _, coordinates in batch]
+        for (number, _), shape in zip(batch, built, strict=True):
+            shapes[number] = shape
+    return shapes
+
+
+def _shape(flat: dict) -> BaseGeometry | None:
     try:
-        return shapely_shape(_flat(geometry))
+        return shapely_shape(flat)
     except Exception:  # any malformed geometry: reading it is not the place to say how
         return None
+
+
+def _in_one_piece(kind: str, coordinates) -> bool:
+    """Whether shapely makes a whole geometry of these (flat) coordinates, not an empty one or
+    an error, when their positions are numbers: a point of two of them, lines of two or more
+    positions each."""
+    if kind == "Point":
+        return type(coordinates) is list and len(coordinates) == 2
+    if kind == "LineString":
+        return len(coordinates) >= 2
+    return len(coordinates) >= 1 and all(len(line) >= 2 for line in coordinates)
+
+
+def _positions(positions: list) -> np.ndarray | None:
+    """[x, y] positions as floats, as shapely would read each; None unless each is two plain
+    numbers (JSON's numbers and booleans)."""
+    try:
+        xy = np.array(positions)
+    except (ValueError, TypeError, OverflowError):  # ragged, or not numbers
+        return None
+    if xy.ndim != 2 or xy.shape[1] != 2 or xy.dtype.kind not in "biuf":
+        return None
+    return xy.astype(float)
+
+
+def _points(coordinates: list) -> np.ndarray | None:
+    xy = _positions(coordinates)
+    return None if xy is None else shapely.points(xy)
+
+
+def _lines(coordinates: list) -> np.ndarray | None:
+    xy = _positions([position for line in coordinates for position in line])
+    if xy is None:
+        return None
+    return shapely.linestrings(xy, indices=np.repeat(np.arange(len(coordinates)),
+                                                     [len(line) for line in coordinates]))
+
+
+def _multilines(coordinates: list) -> np.ndarray | None:
+    lines = _lines([line for parts in coordinates for line in parts])
+    if lines is None:
+        return None
+    return shapely.multilinestrings(lines, indices=np.repeat(np.arange(len(coordinates)),
+                                                             [len(parts) for parts in coordinates]))
+
+
+_BUILDERS = {"Point": _points, "LineString": _lines, "MultiLineString": _multilines}
 
 
 def _flat(geometry: dict) -> dict:
@@ -176,6 +257,8 @@ def _flat(geometry: dict) -> dict:
         return {**geometry, "geometries": [_flat(g) for g in geometry["geometries"]]}
 
     def strip(value, depth):
+        if depth == 1:  # the common case, without a call for each position
+            return [position[:2] for position in value]
         return value[:2] if depth == 0 else [strip(item, depth - 1) for item in value]
 
     return {**geometry, "coordinates": strip(geometry["coordinates"], DEPTH[geometry["type"]])}
