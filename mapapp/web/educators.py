@@ -66,6 +66,14 @@ def pair_or_404(state: State, first_id: str, second_id: str) -> tuple[Route, Rou
 
 
 @bp.app_template_global()
+def static_copy() -> bool:
+    """Whether the page is being written into the static export, where no server answers a
+    form and only the addresses the export writes exist (each comparison in the routes' order:
+    `each_pair`)."""
+    return bool(current_app.config.get("FREEZER_RELATIVE_URLS"))
+
+
+@bp.app_template_global()
 def qr_svg_html(address: str) -> Markup:
     return _qr_svg(address)
 

@@ -7,7 +7,9 @@
  * - A static export made without a public address has no code on the server: the code is
  *   written here from the address this copy was opened at (a folder, or a plain web server).
  * - A comparison's address is /present/compare/<a>/<b> (and /print/compare/<a>/<b>): the form
- *   goes there directly, so that it works in the export too, where no server redirects it.
+ *   goes there directly, so that it works in the export too, where no server redirects it. The
+ *   export has each comparison in the routes' order only (the form says so: data-in-order):
+ *   there the two go in that order.
  * Its words come from the page (data-* attributes), so they are translated with the rest of it.
  */
 (function () {
@@ -58,9 +60,13 @@
   document.querySelectorAll("form.compare-form").forEach(function (form) {
     var status = form.querySelector(".form-status");
     form.addEventListener("submit", function (event) {
-      var picked = Array.prototype.map.call(form.querySelectorAll("select"), function (select) {
+      var selects = form.querySelectorAll("select");
+      var picked = Array.prototype.map.call(selects, function (select) {
         return select.value;
       });
+      if (form.dataset.inOrder && selects[0].selectedIndex > selects[1].selectedIndex) {
+        picked.reverse();
+      }
       event.preventDefault();
       if (picked[0] === picked[1]) {
         status.textContent = form.dataset.same;

@@ -503,26 +503,29 @@
       }
     }
 
+    /* `id`: a route, or a list of them (two compared), highlighted together. */
     function restyle(id) {
+      var chosen = [].concat(id || []);
       Object.keys(config.routes).forEach(function (other) {
         var layer = routeLayer(other);
+        var on = chosen.indexOf(other) >= 0;
         if (!layer) {
           return;
         }
         layer.eachLayer(function (leg) {
           layer.resetStyle(leg);
-          if (id && other === id) {
+          if (on) {
             leg.setStyle({ weight: leg.options.weight + 2, opacity: 1 });
-          } else if (id) {
+          } else if (chosen.length) {
             leg.setStyle({ opacity: 0.25 });
           }
           var path = leg.getElement && leg.getElement();
           if (path) {
-            path.classList.toggle("route-selected", Boolean(id) && other === id);
-            path.classList.toggle("route-dimmed", Boolean(id) && other !== id);
+            path.classList.toggle("route-selected", on);
+            path.classList.toggle("route-dimmed", chosen.length > 0 && !on);
           }
         });
-        if (other === id) {
+        if (on) {
           layer.bringToFront();
         }
       });
@@ -539,6 +542,31 @@
         });
       }
       moveTo(viewOf(id, index), animate);
+    }
+
+    /* Several routes at once (a comparison): all highlighted, no stage numbered, the map on
+     * the extent of them all. */
+    function showRoutes(ids, animate) {
+      var known = ids.filter(function (id) {
+        return config.routes[id];
+      });
+      if (!known.length) {
+        showStage("", -1, animate);
+        return;
+      }
+      highlight(known);
+      if (!map) {
+        return;
+      }
+      map.whenReady(function () {
+        stages("", -1);
+        pointers("", -1);
+      });
+      var bounds = L.latLngBounds(config.routes[known[0]].bounds);
+      known.forEach(function (id) {
+        bounds.extend(config.routes[id].bounds);
+      });
+      moveTo({ bounds: bounds }, animate);
     }
 
     /* The map as it was in `year`: the routes in use then, and the barriers standing; every
@@ -583,6 +611,7 @@
       moveTo: moveTo,
       highlight: highlight,
       showStage: showStage,
+      showRoutes: showRoutes,
       showYear: showYear,
     };
     mapapp.view = view;

@@ -9,10 +9,11 @@
  * The server has rendered the slide at ?step=N; this script shows the others in place, keeps
  * ?step= in the address with replaceState (a reload keeps the place; Back leaves the
  * presentation, as it would a slide deck) and flies the map to each slide's route or stage
- * (static/js/mapview.js: a jump when the viewer prefers less motion). Opened from a file, the
- * static export reads ?step= the same way, and ?routes=a,b keeps the chosen routes of the deck
- * of every route (what the server does with that address). Its words come from the page
- * (data-* attributes of the controls), so they are translated with the rest of it.
+ * (static/js/mapview.js: a jump when the viewer prefers less motion); a slide comparing two
+ * routes shows both. Opened from a file, the static export reads ?step= the same way, and
+ * ?routes=a,b keeps the chosen routes of the deck of every route (what the server does with
+ * that address). Its words come from the page (data-* attributes of the controls), so they are
+ * translated with the rest of it.
  */
 (function () {
   "use strict";
@@ -131,7 +132,10 @@
     } catch (error) {
       // An address the browser will not rewrite: the slide is still shown.
     }
-    if (view) {
+    if (view && slide.dataset.routes) {
+      view.showRoutes(slide.dataset.routes.split(" "), animate); // two routes compared
+      view.showYear(null);
+    } else if (view) {
       var route = slide.dataset.route || "";
       view.showStage(route, parseInt(slide.dataset.stage, 10), animate);
       view.showYear(slide.dataset.year ? Number(slide.dataset.year) : null);
