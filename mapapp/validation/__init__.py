@@ -67,7 +67,8 @@ def validate(dataset: Dataset) -> list[Problem]:
 
 def validate_path(path: Path | str | None = None) -> list[Problem]:
     """Load and check; raises loading.DataError when the GeoJSON itself cannot be read."""
-    return validate(load_dataset(path))
+    with cycle_collection_paused():  # once for the whole run: each resumption walks every object
+        return validate(load_dataset(path))
 
 
 def validate_file(path: Path | str) -> list[Problem]:
