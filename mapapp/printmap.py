@@ -160,9 +160,8 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
     taken = [_Box(x - MARKER_RADIUS - 3, y - MARKER_RADIUS - 3, x + MARKER_RADIUS + 3,
                   y + MARKER_RADIUS + 3) for x, y in markers]
     taken.append(_Box(WIDTH - 10 - CREDIT_WIDTH, HEIGHT - 30, WIDTH, HEIGHT))  # the credit
-    for number in range(1, len(every_point) + 1):
-        if number not in numbers:
-            out.append(_distant_stage(atlas, route, number, every_point, project, taken))
+    pointers = [_distant_stage(atlas, route, number, every_point, project, taken)
+                for number in range(1, len(every_point) + 1) if number not in numbers]
     towns = _towns(atlas, route, view, zoom_of(east - west))
     for town in towns:
         x, y = project(town.lon, town.lat)
@@ -203,6 +202,7 @@ def route_svg(atlas: Atlas, route: Route, element_id: str) -> str:
                    f'r="{MARKER_RADIUS}" fill="#ffffff" stroke="{style.INK}" '
                    f'stroke-width="2.5"/><text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle" '
                    f'font-size="18" font-weight="700" fill="{style.INK}">{number}</text></g>')
+    out += pointers  # on top of everything, as the markers
     credit = gettext("Borders: Natural Earth. Routes drawn between towns, at regional scale.")
     out.append(f'<text x="{WIDTH - 10}" y="{HEIGHT - 10}" text-anchor="end" font-size="14" '
                f'fill="{style.INK}">{html.escape(credit)}</text>')
