@@ -107,3 +107,11 @@ def test_the_printed_map_keeps_to_the_route_and_points_to_moscow(atlas):
     assert x <= printmap.EDGE_INSET + 1, "not at the western edge"
     assert y > 0 and x + width < printmap.WIDTH
     assert abs(abs(angle) - 180) < 30, "the arrow does not point west"
+
+
+def test_the_korean_handout_points_to_moscow_in_korean():
+    app = create_app({"MAPAPP_DATA": str(DATA / "routes.geojson"), "MAPAPP_WATCH": False})
+    response = app.test_client().get("/ko/print/russia-route")
+    assert response.status_code == 200
+    pointer = re.search(r'<g class="distant-stage">.*?</g>', response.get_data(as_text=True))
+    assert pointer and ">모스크바, 6,400km</text>" in pointer.group(0)
