@@ -10,12 +10,11 @@ validate --strict` fails on them.
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
-from shapely.ops import substring
 
 from mapapp.narrative import Narrative
 from mapapp.parsing import Feature
@@ -151,11 +150,11 @@ def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString
                   points: list[Point | None]) -> None:
     """Each stage near the line must lie at or after the previous one along it; a stage that
     lies near the line only before that point is out of order. `points`: the stages' places."""
-    reached, previous = 0.0, None
+    reached, previous, rest = 0.0, None, _Rest(line)
     for stage, point in zip(narrative.stages, points, strict=True):
         if point is None or line.distance(point) > STAGE_NEAR_M:
             continue
-        ahead = substring(line, reached, line.length)  # a point once the end is reached
+        ahead = rest.after(reached)  # a point once the end is reached
         if ahead.distance(point) <= STAGE_NEAR_M:
             reached += ahead.project(point) if isinstance(ahead, LineString) else 0.0
             previous = stage
@@ -167,3 +166,24 @@ def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString
                               "story goes (from North Korea onwards)",
                               path=str(narrative.path), line=stage.line, severity="warning")
 
+
+class _Rest:
+    """What is left of a line from a distance along it: shapely.ops.substring(line, start,
+    line.length), the same shape to the last bit, without reading the line's vertices again
+    for each stage (which took most of this check's time). Where each vertex lies along the
+    line is summed once, in the order and the arithmetic substring sums it."""
+
+    def __init__(self, line: LineString):
+        self.line, self.length = line, line.length
+        self.xy = shapely.get_coordinates(line)
+        steps = (((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+                 for (x1, y1), (x2, y2) in pairwise(self.xy.tolist()))
+        self.vertex_at = np.array([0.0, *accumulate(steps)])[:-1]  # all but the last vertex
+        self.end = line.interpolate(self.length)
+
+    def after(self, start: float) -> LineString | Point:
+        if start >= self.length:
+            return self.end
+        between = (start < self.vertex_at) & (self.vertex_at < self.length)
+        return shapely.linestrings(np.vstack([shapely.get_coordinates(self.line.interpolate(
+            start)), self.xy[:-1][between], shapely.get_coordinates(self.end)]))
