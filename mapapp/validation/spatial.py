@@ -60,20 +60,18 @@ class _Countries:
 
     def __init__(self, codes: list[str], shapes: list):
         self.codes = codes
-        self.metric = dict(zip(self.codes, (transform(TO_AEQD, s) for s in shapes),
-                               strict=True))
-        self.mercator = [transform(_TO_MERCATOR, s) for s in shapes]
-        for country in self.mercator:
-            shapely.prepare(country)
+        self.metric = dict(zip(self.codes, transform(TO_AEQD, shapes), strict=True))
+        self.mercator = list(transform(_TO_MERCATOR, shapes))
+        shapely.prepare(self.mercator)
         self.tree = shapely.STRtree(self.mercator)
-        rings = shapely.get_rings(shapely.get_parts(self.mercator))
-        self.edges = np.vstack([np.hstack([xy[:-1], xy[1:]]) for xy in map(
-            shapely.get_coordinates, rings)])  # x0, y0, x1, y1
-        self.edge_tree = shapely.STRtree(shapely.linestrings(self.edges.reshape(-1, 2, 2)))
+        edges = _segments(shapely.get_rings(shapely.get_parts(self.mercator)))
+        self.edges = edges.reshape(-1, 4)  # x0, y0, x1, y1
+        self.edge_tree = shapely.STRtree(shapely.linestrings(edges))
         self._outlines: dict[str, object] = {}
         self._outline_trees: dict[str, shapely.STRtree] = {}
         self._borders: dict[tuple[str, str], object] = {}
         self._metric_tree: shapely.STRtree | None = None
+        self._land_borders: dict[tuple, shapely.STRtree | None] = {}
 
     def at(self, point: Point) -> str | None:
         for index in self.tree.query(point, predicate="intersects"):
@@ -119,8 +117,7 @@ class _Countries:
         """What outline(code).distance(point) gives for each point (metric [x, y]), through an
         index of the outline's segments: many times faster than measuring to every one."""
         if code not in self._outline_trees:
-            xy = [shapely.get_coordinates(part) for part in shapely.get_parts(self.outline(code))]
-            segments = np.vstack([np.stack([line[:-1], line[1:]], axis=1) for line in xy])
+            segments = _segments(shapely.get_parts(self.outline(code)))
             self._outline_trees[code] = shapely.STRtree(shapely.linestrings(segments))
         return self._outline_trees[code].query_nearest(
             shapely.points(points), all_matches=False, return_distance=True)[1]
@@ -155,22 +152,36 @@ class _Countries:
         map's); infinite where there is none."""
         if not len(points):
             return np.empty(0)
+        area = points if area is None else area
+        tree = self._land_borders_around(*area.min(axis=0), *area.max(axis=0))
+        if tree is None:
+            return np.full(len(points), np.inf)
+        return tree.query_nearest(shapely.points(points), all_matches=False,
+                                  return_distance=True)[1]
+
+    def _land_borders_around(self, *bounds: float) -> shapely.STRtree | None:
+        """An index of the segments of the lines two countries share, of the countries within
+        the tolerance of the box; None where there is none."""
+        if bounds in self._land_borders:
+            return self._land_borders[bounds]
         if self._metric_tree is None:
             self._metric_tree = shapely.STRtree([self.metric[code] for code in self.codes])
-        area = points if area is None else area
-        box = shapely.box(*area.min(axis=0), *area.max(axis=0)).buffer(BORDER_TOLERANCE_M)
+        box = shapely.box(*bounds).buffer(BORDER_TOLERANCE_M)
         near = sorted(self._metric_tree.query(box))
         lines = shapely.get_parts([
             self.border(self.codes[a], self.codes[b]) for a in near for b in near
             if a < b and self.metric[self.codes[a]].intersects(self.metric[self.codes[b]])])
-        xy = [shapely.get_coordinates(line) for line in lines
-              if line.geom_type == "LineString" and len(line.coords) > 1]
-        if not xy:
-            return np.full(len(points), np.inf)
-        segments = shapely.linestrings(np.vstack([np.stack([line[:-1], line[1:]], axis=1)
-                                                  for line in xy]))
-        return shapely.STRtree(segments).query_nearest(
-            shapely.points(points), all_matches=False, return_distance=True)[1]
+        lines = lines[(shapely.get_type_id(lines) == 1) & (shapely.get_num_coordinates(lines) > 1)]
+        tree = shapely.STRtree(shapely.linestrings(_segments(lines))) if len(lines) else None
+        self._land_borders[bounds] = tree
+        return tree
+
+
+def _segments(lines) -> np.ndarray:
+    """The straight segments of lines (or rings), line after line: [[x0, y0], [x1, y1]] each."""
+    xy, line = shapely.get_coordinates(lines, return_index=True)
+    within = line[1:] == line[:-1]
+    return np.stack([xy[:-1][within], xy[1:][within]], axis=1)
 
 
 class _Walk:
