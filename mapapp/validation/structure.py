@@ -18,6 +18,9 @@ from mapapp.validation.core import Inspection
 CHECK = "structure"
 GEOMETRY_TYPES = (*positions.DEPTH, "GeometryCollection")
 OBJECT_TYPES = ("FeatureCollection", "Feature", *GEOMETRY_TYPES)
+_PLAIN = (float, int)  # the types of JSON's numbers (bool, a subclass of int, is not one)
+
+
 def _is_number(value) -> bool:
     # The type test first: JSON numbers are ints and floats, and the ABC check is slow.
     return type(value) in (int, float) or (isinstance(value, Real) and not isinstance(value, bool))
@@ -159,6 +162,8 @@ class _StructureCheck:
 
     def _coordinates(self, kind: str, coordinates, ref, member: Pointer) -> bool:
         depth = positions.DEPTH[kind]
+        if _plainly_usable(coordinates, depth):
+            return True
         fault = _shape_fault(coordinates, depth)
         if fault:
             where, what = fault
@@ -237,6 +242,21 @@ class _StructureCheck:
             "Polygon": "[[[lon, lat], ...]] (one closed ring of positions per boundary)",
             "MultiPolygon": "[[[[lon, lat], ...]], ...] (one array of rings per polygon)",
         }[kind]
+
+
+def _plainly_usable(coordinates, depth: int) -> bool:
+    """Whether the coordinates are arrays nested as deep as their type says, of positions of
+    two numbers (JSON's, not true or false), longitude and latitude in range: what nearly all
+    data is, seen in one pass. False only means that they must be looked at more closely."""
+    items = [coordinates]
+    for _ in range(depth):
+        if not all(type(item) is list for item in items):
+            return False
+        items = [child for item in items for child in item]
+    return all(type(position) is list and len(position) == 2
+               and type(position[0]) in _PLAIN and type(position[1]) in _PLAIN
+               and -180 <= position[0] <= 180 and -90 <= position[1] <= 90
+               for position in items)
 
 
 def _shape_fault(value, depth: int) -> tuple[Pointer, str] | None:
