@@ -360,3 +360,16 @@ def test_a_story_that_reaches_the_end_of_its_line_early_is_a_warning_not_an_inte
     assert [(p["check"], p["severity"], p["message"]) for p in problems] == [
         ("spatial", "warning", 'stage "Across the Tumen" comes after stage "Into Longjing" in '
          "the story, but lies before it along the route's line")]
+
+
+def test_a_placeholder_written_with_a_json_escape_is_still_a_placeholder(tmp_path):
+    path, document, crossing = _valid_copy(tmp_path / "data", "crossing")
+    crossing["properties"]["name"] = "XXODO: the crossing's name"
+    text = json.dumps(document, indent=2).replace("XXODO", "\\u0054ODO")  # \u0054 is T
+    path.write_text(text, encoding="utf-8")
+    assert "TODO" not in text
+    code, problems = _validate(path)
+    assert code == 1
+    assert [(p["check"], p["feature"], p["message"]) for p in problems] == [
+        ("schema", 'feature "musan-nanping"',
+         '"name" still holds a placeholder: "TODO: the crossing\'s name"')]

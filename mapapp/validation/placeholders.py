@@ -17,7 +17,8 @@ SOURCE_HINT = "write the source as `- [Title](https://original-address), Publish
 
 def check(inspection: Inspection) -> None:
     found = len(inspection.problems)
-    for feature in inspection.features:
+    features = inspection.features if _may_hold_mark(inspection.document.text) else ()
+    for feature in features:
         for member, text in _texts(feature.properties, ("properties",)):
             name = "".join(f"[{key}]" if isinstance(key, int) else f".{key}"
                            for key in member[1:]).lstrip(".")
@@ -38,6 +39,12 @@ def check(inspection: Inspection) -> None:
     if placeholders:
         inspection.problems[:found] = [p for p in inspection.problems[:found]
                                        if (p.path, p.line) not in placeholders]
+
+
+def _may_hold_mark(json_text: str) -> bool:
+    """Whether any text of the GeoJSON may hold the mark: only where the file has it, or writes
+    a letter as an escape (\\u0054 is T; no other escape of JSON makes a letter)."""
+    return MARK in json_text or "\\u00" in json_text
 
 
 def _texts(value, member: tuple) -> list[tuple[tuple, str]]:
