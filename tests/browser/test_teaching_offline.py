@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from helpers import static_server
+from helpers import static_server, wait_until
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.usefixtures("guard")
@@ -34,6 +34,13 @@ LINKS = """selector => [...document.querySelectorAll(selector)]
 @pytest.fixture
 def local_files(exported) -> list[str]:
     return [exported.as_uri() + "/"]
+
+
+def settle(page: Page) -> None:
+    """The page's fonts loaded before the test leaves it: Chromium reports a font load that
+    leaving a file:// page cuts off as a CORS error. (Playwright's own evaluation works in a
+    page whose scripts are off.)"""
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
 def on_disk(address: str) -> Path:
@@ -53,6 +60,7 @@ def expect_links_to_written_files(page: Page, exported: Path, selector: str) -> 
 def test_without_javascript_the_guide_leads_to_every_comparison(page: Page, exported,
                                                                  site_atlas):
     page.goto((exported / "teach.html").as_uri())
+    settle(page)
     form = page.locator("form.compare-form")
     note = form.locator(".setup-note")
     expect(note).to_be_visible()
@@ -69,10 +77,13 @@ def test_without_javascript_the_guide_leads_to_every_comparison(page: Page, expo
     first, second = (site_atlas.route(route_id) for route_id in PAIRS[1])
     pair = items.nth(1)
     expect(pair).to_contain_text(f"{first.title} · {second.title}")
+    settle(page)
     pair.locator("a", has_text="slides").click()
     expect(page).to_have_url(re.compile(r"/present/compare/southern-route/dmz-route\.html$"))
     expect(page.locator("#slide-1 .compared li")).to_have_text([first.title, second.title])
+    settle(page)
     page.go_back()
+    settle(page)
     page.locator("#every-comparison li").nth(1).locator("a", has_text="worksheet").click()
     expect(page).to_have_url(re.compile(r"/print/compare/southern-route/dmz-route\.html$"))
     expect(page.locator("h1")).to_have_text("Worksheet: comparing two routes")
@@ -82,6 +93,7 @@ def test_without_javascript_the_guide_leads_to_every_comparison(page: Page, expo
 @NO_SCRIPT
 def test_without_javascript_the_deck_form_says_what_it_cannot_do(page: Page, exported):
     page.goto((exported / "teach.html").as_uri())
+    settle(page)
     note = page.locator("form.deck-form .setup-note")
     expect(note).to_be_visible()
     expect(note).to_contain_text("shows every route here, whichever you choose")
@@ -92,7 +104,7 @@ def test_without_javascript_the_deck_form_says_what_it_cannot_do(page: Page, exp
     assert expect_links_to_written_files(page, exported, "main a") > 3 * 5
     decks.first.click()
     expect(page).to_have_url(re.compile(r"/present/southern-route\.html$"))
-    expect(page.locator(".slide:visible")).to_have_count(1)
+    expect(page.locator(".deck-hint")).to_be_visible()  # every slide, one under the other
 
 
 @NO_SCRIPT
@@ -181,3 +193,52 @@ def test_from_disk_the_comparison_deck_shows_both_routes(page: Page, exported, s
               + "?step=2")
     page.wait_for_selector("html.js-ready")
     expect_both_routes(page, site_atlas, ids)
+
+
+# -- a deck from disk without JavaScript ---------------------------------------------------------
+SLIDES_SEEN = """() => {
+    const box = document.querySelector('.deck-slides').getBoundingClientRect();
+    return [...document.querySelectorAll('.slide')].filter(slide => {
+        const r = slide.getBoundingClientRect();
+        return r.bottom > box.top + 1 && r.top < box.bottom - 1;
+    }).map(slide => slide.id);
+}"""
+
+
+@NO_SCRIPT
+@pytest.mark.browser_context_args(java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 720})
+def test_without_javascript_a_deck_from_disk_steps_with_the_clicker_keys(page: Page, exported,
+                                                                         site_atlas):
+    """No server reads ?step= from disk: every slide is there, one screen each, and Page Down
+    (a clicker's forward key), the arrow keys and Page Up go from one to the next."""
+    page.goto((exported / "present" / "southern-route.html").as_uri())
+    total = page.locator(".slide").count()
+    assert total > 5
+    expect(page.locator(".deck-next")).to_be_hidden()
+    expect(page.locator(".deck-hint")).to_have_text(
+        "Page Down and Page Up, or the arrow keys, go from slide to slide.")
+    expect(page.locator(".deck-slides")).to_be_focused()
+    assert page.evaluate(SLIDES_SEEN) == ["slide-1"]
+    for key, number in (("PageDown", 2), ("PageDown", 3), ("ArrowDown", 4), ("PageUp", 3),
+                        ("End", total)):
+        page.keyboard.press(key)
+        # Without scripts in the page, Playwright cannot wait inside it: ask until it settles.
+        wait_until(lambda number=number: page.evaluate(SLIDES_SEEN) == [f"slide-{number}"],
+                   timeout=5)
+    expect(page.locator(f"#slide-{total}")).to_have_class(re.compile(r"\bslide-end\b"))
+    # Each slide fills the slides' box and nothing of it is cut off.
+    cut = page.evaluate("""() => [...document.querySelectorAll('.slide')]
+        .filter(slide => slide.scrollHeight > slide.clientHeight + 1).map(slide => slide.id)""")
+    assert cut == []
+
+
+def test_with_javascript_the_deck_from_disk_shows_one_slide_and_no_focus_ring(page: Page,
+                                                                             exported):
+    page.goto((exported / "present" / "southern-route.html").as_uri())
+    page.wait_for_selector("html.js-ready")
+    expect(page.locator(".slide:visible")).to_have_count(1)
+    expect(page.locator(".deck-next")).to_be_visible()
+    expect(page.locator(".deck-slides")).not_to_be_focused()
+    page.keyboard.press("PageDown")
+    expect(page.locator(".deck-count")).to_contain_text("Slide 2 of")

@@ -237,6 +237,9 @@
     view.map.keyboard.disable(); // the arrow keys step through slides, never pan the map
   }
   window.mapapp.settleStatus(view, words.mapFailed);
+  if (document.activeElement === container) {
+    container.blur(); // focused for the keys without a script (the export's autofocus): not here
+  }
   show(stepFromAddress(), false);
   document.documentElement.classList.add("js-ready");
 })();
