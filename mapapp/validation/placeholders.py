@@ -27,7 +27,7 @@ def check(inspection: Inspection) -> None:
             inspection.report(CHECK, f'"{name}" still holds a placeholder: "{text}"', hint,
                               feature, member)
     for source in inspection.dataset.narratives.values():
-        if not isinstance(source, TextFile):
+        if not isinstance(source, TextFile) or MARK not in source.text:
             continue
         for number, line in enumerate(source.text.splitlines(), start=1):
             if MARK in line:
