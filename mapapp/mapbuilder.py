@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import shapely
-from branca.element import CssLink, JavascriptLink, MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from flask_babel import gettext
 from folium.template import Template
 from shapely.geometry import mapping
@@ -134,7 +134,20 @@ def folium_map(atlas: Atlas, leaflet_js: str, leaflet_css: str,
     labels, layers["towns"] = _labels(atlas, lang)
     layers["labels"] = labels.add_to(m).get_name()
     folium.LayerControl(collapsed=True).add_to(m)
+    _stable_names(m)
     return m, layers
+
+
+RANDOM_ID = re.compile(r"[0-9a-f]{32}")  # folium's uuid4().hex
+
+
+def _stable_names(element: Element, prefix: str = "") -> None:
+    """Name by its place in the map every element folium named at random: the map's script is
+    cached for a year under its digest, which must not change each time the server starts."""
+    for index, child in enumerate(element._children.values()):
+        if RANDOM_ID.fullmatch(child._id):
+            child._id = f"{prefix}{index}"
+        _stable_names(child, f"{prefix}{index}_")
 
 
 def _text(value: str) -> str:

@@ -79,6 +79,14 @@ def test_map_script_is_folium_output_cached_forever_under_its_digest(client):
     assert client.get(re.sub(r"/map/\w+", "/map/0123456789abcdef", url)).status_code == 404
 
 
+def test_the_map_script_keeps_its_address_when_the_server_restarts(client, fresh_app):
+    """Cached for a year under its digest: a restart must not give browsers a new copy."""
+    def script(client) -> str:
+        return next(a["src"] for a in Html(get(client, "/")[1]).find("script")
+                    if "/map/" in a.get("src", ""))
+    assert script(fresh_app.test_client()) == script(client)
+
+
 def test_crossings_are_areas_of_at_least_five_kilometres_never_markers(client, site_atlas):
     _, html = get(client, "/")
     url = next(a["src"] for a in Html(html).find("script") if "/map/" in a.get("src", ""))

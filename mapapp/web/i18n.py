@@ -161,8 +161,9 @@ def language_name(language: str) -> str:
 @pass_context
 def alternates(context) -> list[Alternate]:
     """This page in every language, its own first: for <link rel="alternate" hreflang> (only
-    where MAPAPP_PUBLIC_URL says where the site is published) and the link to the twin. The twin keeps what the address names (route, year) and what the page
-    shows of it (the slide: `step`); static/js/i18n.js carries over what scripts changed since."""
+    where MAPAPP_PUBLIC_URL says where the site is published) and the link to the twin. The
+    twin keeps what the address names (route, year) and what the page shows of it (the slide:
+    `step`); static/js/i18n.js carries over what scripts changed since."""
     endpoint, values = request.endpoint, dict(request.view_args or {})
     if context.get("error"):
         endpoint, values = "pages.index", {}  # no twin of a page that is not there: the home
