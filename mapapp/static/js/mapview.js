@@ -372,6 +372,14 @@
     return Boolean(stage.center && bounds && !L.latLngBounds(bounds).contains(stage.center));
   }
 
+  /* A distance with the page's digit grouping ("6,400"); the formatter, slow to make, only
+   * once a stage needs it. */
+  var numberFormat = null;
+  function grouped(number) {
+    numberFormat = numberFormat || new Intl.NumberFormat(document.documentElement.lang || "en");
+    return numberFormat.format(number);
+  }
+
   /* Each stage of the shown route beyond the map as its number and its town's name at the map's
    * edge, on the line from the map's centre towards the town, an arrow pointing on: "4 Moscow,
    * 6,400 km" (from the stage before it), the current stage's drawn darker. The name is the
@@ -410,7 +418,6 @@
 
     return function show(id, current) {
       var stages = id && config.routes[id] ? config.routes[id].stages : [];
-      var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
       pane.textContent = "";
       shown = [];
       stages.forEach(function (stage, index) {
@@ -425,7 +432,7 @@
         element.title = stage.name;
         L.DomUtil.create("span", "map-distant-number", element).textContent = index + 1;
         L.DomUtil.create("span", "map-distant-text", element).textContent = km
-          ? window.mapappText("distantPlace", { place: townName(stage), distance: format.format(km) })
+          ? window.mapappText("distantPlace", { place: townName(stage), distance: grouped(km) })
           : townName(stage);
         var arrow = L.DomUtil.create("span", "map-distant-arrow", element);
         arrow.textContent = "→";
