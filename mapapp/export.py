@@ -68,7 +68,7 @@ def export_app(data: Path | str, public_url: str | None) -> Flask:
     return app
 
 
-def _addresses() -> Iterator[tuple[str, dict]]:
+def addresses() -> Iterator[tuple[str, dict]]:
     """Every address the export writes besides the static files, as each blueprint declares its
     pages (mapapp.web.rendering.SiteBlueprint.page); run in a request context."""
     state = current_state()
@@ -93,7 +93,7 @@ class Export:
         self.previous = self._check(force)
         self.app = export_app(data, public_url)
         self.freezer = Freezer(self.app, with_no_argument_rules=False, log_url_for=False)
-        self.freezer.register_generator(_addresses)
+        self.freezer.register_generator(addresses)
         self.app.config["FREEZER_DESTINATION"] = str(self.outdir.resolve())
         self.written: list[str] = []
         self.result: Result | None = None  # once run() has finished

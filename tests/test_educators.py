@@ -17,7 +17,7 @@ from helpers import SITE_DATA, Html, get
 from markupsafe import escape
 
 from mapapp import printmap, style
-from mapapp.export import _addresses
+from mapapp.export import addresses
 from mapapp.model import load_atlas
 from mapapp.web import create_app, deck
 
@@ -452,7 +452,7 @@ def test_without_a_guide_the_page_still_gives_the_tools_and_the_questions(site_c
 
 def test_every_page_with_the_site_header_links_to_the_guide_and_about_does_too(app, client):
     with app.test_request_context():
-        pages = sorted({url_for(endpoint, **values) for endpoint, values in _addresses()})
+        pages = sorted({url_for(endpoint, **values) for endpoint, values in addresses()})
     checked = 0
     for url in pages:
         response = client.get(url)

@@ -17,7 +17,7 @@ import pytest
 from helpers import SITE_DATA, Html, get
 
 from mapapp.contract import this_year
-from mapapp.export import _addresses
+from mapapp.export import addresses
 from mapapp.model import load_atlas
 from mapapp.web import create_app
 
@@ -173,7 +173,7 @@ def test_the_api_gives_the_events_and_the_routes_of_a_year(client, site_atlas):
 def test_the_export_writes_every_year_the_years_page_and_the_timeline(app, site_atlas):
     with app.test_request_context("/"):
         written = set()
-        for endpoint, values in _addresses():
+        for endpoint, values in addresses():
             if values.get("lang", "en") == "en":
                 written.add((endpoint, values.get("year")))
     assert {("pages.year", year) for year in site_atlas.years} <= written

@@ -8,10 +8,9 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_years import FIRST, SLIDER, expect_year
+from year_view import FIRST, SLIDER, expect_year
 
 pytestmark = pytest.mark.usefixtures("guard")
-
 
 
 @pytest.fixture
