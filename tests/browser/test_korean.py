@@ -179,7 +179,9 @@ def test_korean_is_drawn_with_the_font_the_site_ships(page: Page):
     ready(page, "/ko/")
     page.wait_for_function("document.fonts.status === 'loaded'")
     assert ["400", "loaded"] in page.evaluate(FONTS_OF, "h1")
-    assert any(url.split("?")[0].endswith("map-gothic-ko-regular.woff2") for url in fetched)
+    fonts = [url.rsplit("/", 1)[1] for url in fetched if "/fonts/" in url]
+    assert sorted(fonts) == ["map-gothic-ko-bold.woff2", "map-gothic-ko-regular.woff2"], (
+        "each once: preloaded at the address the stylesheet asks for")
     heading = page.locator("#routes-heading").inner_text()
     fonts = drawn_with(page, "#routes-heading")
     shipped = [font for font in fonts if font["isCustomFont"]]
