@@ -39,7 +39,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from mapapp import paths
-from mapapp.loading import BASEMAP, BASEMAP_LAYERS, TRANSLATIONS, default_data_path
+from mapapp.loading import BASEMAP, BASEMAP_LAYERS, TRANSLATIONS, default_data_path, input_files
 from mapapp.web import create_app
 
 LANGUAGE = "ko"
@@ -84,6 +84,9 @@ def characters() -> set[str]:
         if path.exists():
             features = json.loads(path.read_text(encoding="utf-8")).get("features", [])
             texts += [feature["properties"].get("name_ko") or "" for feature in features]
+    # What the data writes in Korean itself: the titles of Korean sources, shown as published.
+    texts += [path.read_text(encoding="utf-8") for path in input_files(default_data_path())
+              if path.suffix in (".md", ".geojson", ".csv") and path.exists()]
     # Dates as Babel writes them in Korean (the timeline's "2005년 11월").
     texts += [format_skeleton("yMMMMd", datetime.date(2000, month, 1), locale=LANGUAGE)
               for month in range(1, 13)]
