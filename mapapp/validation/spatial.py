@@ -394,12 +394,14 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
                 break
         outside.add(ref.index)
     distant = _distant_towns(inspection)
+    by_id = inspection.by_id()  # once: a dataset may place thousands of stages at a distant town
     for route_id, narrative in inspection.narratives.items():
         for stage in narrative.stages:
             place = stage.place
             if place and place.kind == "point" and not region.in_region(place.lon, place.lat):
                 if place.ref in distant:
-                    _distant_stage(inspection, route_id, narrative, stage, distant[place.ref])
+                    _distant_stage(inspection, by_id.get(route_id), narrative, stage,
+                                   distant[place.ref])
                     continue
                 swapped = region.in_region(place.lat, place.lon)
                 question = ": did you swap latitude and longitude?" if swapped else ""
@@ -425,7 +427,8 @@ def _distant_towns(inspection: Inspection) -> dict[str, dict]:
             if town["properties"].get("distant")}
 
 
-def _distant_stage(inspection: Inspection, route_id: str, narrative, stage, town: dict) -> None:
+def _distant_stage(inspection: Inspection, route: Feature | None, narrative, stage,
+                   town: dict) -> None:
     """A stage at a distant town: at the base map's position of it, in a country its route
     lists (the maps cannot show either: they point to it from their edge)."""
     where = {"path": str(narrative.path), "line": stage.line}
@@ -436,12 +439,11 @@ def _distant_stage(inspection: Inspection, route_id: str, narrative, stage, town
                           f"where the base map has it at {lat:g}, {lon:g}",
                           f"write `place: {stage.place.ref} @ {lat:g}, {lon:g}`", **where)
         return
-    route = inspection.by_id().get(route_id)
     countries = route.properties.get("countries") if route is not None else None
     country = town["properties"]["country"]
     if isinstance(countries, list) and country not in countries:
         inspection.report(CHECK, f'stage "{stage.title}" is placed at {stage.place.ref}, in '
-                          f'{country}, a country route "{route_id}" never enters',
+                          f'{country}, a country route "{route.id}" never enters',
                           f"place it in one of {', '.join(map(str, countries))}, or add "
                           f"{country} to the route's countries", **where)
 
