@@ -192,6 +192,43 @@ def test_back_and_forward_restore_the_selection(page: Page, site_atlas):
     expect(page.locator("#story-welcome")).to_be_visible()
 
 
+def test_a_story_not_in_the_page_comes_from_its_page_once_without_leaving(page: Page,
+                                                                        site_atlas):
+    """The map page holds only its own story: pointing at a route fetches the other from the
+    route's page, once, and choosing it then changes no page (the script's state survives)."""
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url)
+            if request.resource_type == "fetch" else None)
+    open_page(page)
+    expect(page.locator("article.story")).to_have_count(1)  # the welcome text
+    page.evaluate("window.stillHere = true")
+    page.hover('a.route-link[data-route="dmz-route"]')
+    expect(page.locator("#story-dmz-route")).to_be_attached()
+    expect(page.locator("#story-dmz-route")).to_be_hidden()
+    page.click('a.route-link[data-route="dmz-route"]')
+    expect_chosen(page, site_atlas, "dmz-route")
+    page.click("#story-dmz-route .step-next")  # its steps work as a served story's do
+    expect(page.locator("#story-dmz-route .step-status")).to_contain_text("Stage 1")
+    page.go_back()
+    expect(page.locator("#story-welcome")).to_be_visible()
+    page.click('a.route-link[data-route="dmz-route"]')
+    expect_chosen(page, site_atlas, "dmz-route")
+    assert page.evaluate("window.stillHere") is True
+    assert [url.rsplit("/", 2)[-2:] for url in fetched] == [["routes", "dmz-route"]]
+    expect(page.locator("#story-panel")).not_to_have_attribute("aria-busy", "true")
+
+
+def test_a_story_that_cannot_be_fetched_opens_its_page_instead(page: Page, site_atlas, guard):
+    page.route("**/routes/northern-route", lambda route, request: route.fulfill(status=503)
+               if request.resource_type == "fetch" else route.fallback())
+    open_page(page)
+    page.evaluate("window.stillHere = true")
+    page.click('a.route-link[data-route="northern-route"]')
+    expect_chosen(page, site_atlas, "northern-route")
+    assert page.evaluate("window.stillHere") is None, "the route's own page was loaded"
+    assert guard.forgive(lambda error: "503" in error), "the failed fetch, and only that"
+
+
 @pytest.mark.parametrize("route_id", ROUTES)
 def test_a_deep_link_opens_on_its_route(page: Page, site_atlas, route_id):
     open_page(page, f"/routes/{route_id}")

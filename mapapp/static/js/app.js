@@ -7,9 +7,13 @@
  * stage's place, where the stage's numbered marker is marked as the current step (pressing a
  * marker opens its stage).
  *
+ * A page holds only its own story: another is taken from the route's own page when it is chosen
+ * (fetched already when the reader points at or tabs to its link), kept, and announced to the
+ * other scripts with a "mapapp:story" event on the document, so that they set it up too.
+ *
  * It moves the map through static/js/mapview.js. In the static export, whose addresses are
  * relative, a route in another folder (from index.html to routes/<id>.html) is loaded as a page,
- * and so is every route when the export is opened from a file (no pushState there).
+ * and so is every route when the export is opened from a file (no pushState or fetch there).
  */
 (function () {
   "use strict";
@@ -28,16 +32,21 @@
   var reducedMotion = view.reducedMotion;
   var narrow = window.matchMedia("(max-width: 759px)");
 
-  var stories = {}; // route id ("" for the welcome text) -> <article>
-  document.querySelectorAll(".story").forEach(function (article) {
+  var panel = document.getElementById("story-panel");
+  var stories = {}; // route id ("" for the welcome text) -> its <article>, once in the page
+  function keep(article) {
     stories[article.dataset.route || ""] = article;
-  });
+  }
+  document.querySelectorAll(".story").forEach(keep);
   var paths = {}; // route id ("" for the page without a route) -> address path
   var relative = false; // addresses relative to the page: the static export
-  document.querySelectorAll("a[data-route]").forEach(function (link) {
-    paths[link.dataset.route] = new URL(link.href).pathname;
-    relative = relative || !/^(\/|[a-z][a-z0-9+.-]*:)/i.test(link.getAttribute("href"));
-  });
+  function learn(root) {
+    root.querySelectorAll("a[data-route]").forEach(function (link) {
+      paths[link.dataset.route] = new URL(link.href).pathname;
+      relative = relative || !/^(\/|[a-z][a-z0-9+.-]*:)/i.test(link.getAttribute("href"));
+    });
+  }
+  learn(document);
 
   function folder(path) {
     return path.slice(0, path.lastIndexOf("/") + 1);
@@ -48,6 +57,54 @@
   function addressOf(id) {
     var link = document.querySelector("a[data-route='" + id + "']");
     return link ? link.getAttribute("href") : paths[id];
+  }
+
+  /* Whether a route's story may be taken from its page here rather than its page loaded: over
+   * HTTP, and, in the export, from a page in this folder (its relative links stay right). */
+  function fetchable(id) {
+    return /^https?:$/.test(location.protocol) && typeof window.fetch === "function" &&
+      !(relative && folder(paths[id]) !== folder(location.pathname));
+  }
+
+  var fetching = {}; // route id -> the promise of its <article> (null: load its page instead)
+
+  /* A route's story: in the page already, or taken from the route's own page and kept there. */
+  function story(id) {
+    if (stories[id]) {
+      return Promise.resolve(stories[id]);
+    }
+    if (!fetchable(id)) {
+      return Promise.resolve(null);
+    }
+    fetching[id] = fetching[id] || fetch(addressOf(id), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        var found = new DOMParser().parseFromString(html, "text/html")
+          .getElementById("story-" + id);
+        if (!found) {
+          throw new Error("no story");
+        }
+        var article = document.importNode(found, true);
+        article.hidden = true;
+        panel.appendChild(article);
+        keep(article);
+        learn(article); // its link back to all routes, which a page without a route may lack
+        article.querySelectorAll(".stepper").forEach(function (stepper) {
+          stepper.hidden = false;
+        });
+        document.dispatchEvent(new CustomEvent("mapapp:story", { detail: article }));
+        return article;
+      })
+      .catch(function () {
+        delete fetching[id]; // try again next time; meanwhile its page is loaded
+        return null;
+      });
+    return fetching[id];
   }
 
   /* pushState, or false where the browser refuses it (a file:// page may not change its path). */
@@ -120,11 +177,34 @@
     view.showStage(id, index, animate);
   }
 
-  /* Show a route's story (or the welcome text for ""), highlight it, move the map to it. */
+  var wanted = null; // the route asked for last, while its story is on its way
+
+  /* Show a route's story (or the welcome text for ""), highlight it, move the map to it; a story
+   * not in the page yet first, or the route's page when it cannot be had. */
   function choose(id, options) {
-    if (!Object.prototype.hasOwnProperty.call(stories, id)) {
+    if (!stories[id] && !Object.prototype.hasOwnProperty.call(paths, id)) {
       id = "";
     }
+    wanted = id;
+    if (stories[id]) {
+      show(id, options);
+      return;
+    }
+    panel.setAttribute("aria-busy", "true");
+    story(id).then(function (article) {
+      if (wanted !== id) {
+        return; // another route was chosen meanwhile
+      }
+      panel.removeAttribute("aria-busy");
+      if (article) {
+        show(id, options);
+      } else {
+        location.assign(addressOf(id));
+      }
+    });
+  }
+
+  function show(id, options) {
     var changed = id !== current.route;
     current.route = id;
     Object.keys(stories).forEach(function (key) {
@@ -158,7 +238,6 @@
     if (options.focus) {
       var heading = article.querySelector("h2");
       heading.focus({ preventScroll: true });
-      var panel = document.getElementById("story-panel");
       if (narrow.matches) {
         article.scrollIntoView({ block: "start", behavior: reducedMotion.matches ? "auto" : "smooth" });
       } else if (panel) {
@@ -166,6 +245,16 @@
       }
     }
   }
+
+  /* Pointing at a route's link, or tabbing to it, fetches its story: choosing it is then instant. */
+  ["pointerover", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var link = event.target instanceof Element ? event.target.closest("a[data-route]") : null;
+      if (link && link.dataset.route && paths[link.dataset.route] !== undefined) {
+        story(link.dataset.route);
+      }
+    });
+  });
 
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;

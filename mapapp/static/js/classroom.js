@@ -26,7 +26,7 @@
     return frame.outerHTML;
   }
 
-  document.querySelectorAll(".embed-box").forEach(function (box) {
+  function setUpEmbed(box) {
     var text = box.querySelector(".embed-code");
     var button = box.querySelector(".copy-button");
     var status = box.querySelector(".copy-status");
@@ -55,6 +55,12 @@
         done(copied);
       }
     });
+  }
+
+  document.querySelectorAll(".embed-box").forEach(setUpEmbed);
+  // A story app.js took from its route's page afterwards.
+  document.addEventListener("mapapp:story", function (event) {
+    event.detail.querySelectorAll(".embed-box").forEach(setUpEmbed);
   });
 
   document.querySelectorAll("form.compare-form").forEach(function (form) {
