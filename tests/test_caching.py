@@ -22,9 +22,26 @@ FOREVER = "public, max-age=31536000, immutable"
 
 
 def page_urls(client, path: str = "/") -> list[str]:
-    """The scripts, stylesheets and icons a page names, in document order."""
+    """The scripts, stylesheets and icons a page names, in document order (not the fonts it
+    preloads: test_preloaded_fonts_are_the_stylesheets_own)."""
     html = client.get(path).get_data(as_text=True)
-    return re.findall(r'<(?:script|link)[^>]* (?:src|href)="(/[^"]+)"', html)
+    return re.findall(r'<(?:script|link)(?![^>]* rel="preload")[^>]* (?:src|href)="(/[^"]+)"',
+                      html)
+
+
+@pytest.mark.parametrize("path", ["/", "/ko/"])
+def test_preloaded_fonts_are_the_stylesheets_own(client, path):
+    """A font is preloaded at the very address site.css gives it (relative, without ?v=), or the
+    browser would fetch it twice; so it is revalidated, as an unversioned static file is."""
+    html = client.get(path).get_data(as_text=True)
+    preloaded = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', html)
+    assert preloaded, "the fonts its first layout needs"
+    stylesheet = next(url for url in page_urls(client, path) if "/site.css?" in url)
+    css = client.get(stylesheet).get_data(as_text=True)
+    declared = {"/static/" + name for name in re.findall(r'url\("\.\./(fonts/[^"]+)"\)', css)}
+    assert set(preloaded) <= declared
+    for url in preloaded:
+        assert client.get(url).headers["Cache-Control"] == "no-cache", url
 
 
 def static_urls(client) -> list[str]:
