@@ -25,6 +25,7 @@ from axe_playwright_python.sync_playwright import Axe
 from helpers import route_ids, serve_in_thread, static_server
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
+from sweeps import first_then_slow
 
 from mapapp import paths
 from mapapp.model import load_atlas
@@ -366,7 +367,7 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-@pytest.mark.parametrize("route_id", SHIPPED_ROUTES)
+@pytest.mark.parametrize("route_id", first_then_slow(SHIPPED_ROUTES))
 def test_every_handout_prints_on_two_pages_with_everything_on_them(page: Page, shipped,
                                                                      shipped_atlas, route_id,
                                                                      paper):
@@ -396,7 +397,7 @@ def test_without_a_public_address_the_handout_says_so_on_screen_and_prints_no_ad
     assert "127.0.0.1" not in text and "MAPAPP_PUBLIC_URL" not in text
 
 
-@pytest.mark.parametrize("route_id", SHIPPED_ROUTES)
+@pytest.mark.parametrize("route_id", first_then_slow(SHIPPED_ROUTES))
 def test_stage_markers_never_cover_the_printed_maps_names(page: Page, shipped, route_id):
     page.goto(f"{shipped}/print/{route_id}")
     overlaps = page.evaluate("""() => {

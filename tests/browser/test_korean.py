@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from helpers import route_ids, serve_in_thread
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
+from sweeps import first_then_slow
 
 from mapapp import paths
 from mapapp.web import create_app
@@ -87,7 +88,7 @@ def test_the_presentation_steps_by_keyboard_and_its_twin_keeps_the_slide(page: P
 
 
 # -- print ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("route_id", route_ids(SHIPPED))
+@pytest.mark.parametrize("route_id", first_then_slow(route_ids(SHIPPED)))
 def test_the_korean_handout_prints_on_two_a4_pages(page: Page, shipped, route_id):
     page.goto(f"{shipped}/ko/print/{route_id}")
     page.wait_for_load_state("networkidle")
