@@ -232,20 +232,19 @@ def _points(coordinates: list) -> np.ndarray | None:
     return None if xy is None else shapely.points(xy)
 
 
+def _owners(groups: list) -> np.ndarray:
+    """The group each member of `groups`, flattened, belongs to: shapely's `indices`."""
+    return np.repeat(np.arange(len(groups)), [len(group) for group in groups])
+
+
 def _lines(coordinates: list) -> np.ndarray | None:
     xy = _positions([position for line in coordinates for position in line])
-    if xy is None:
-        return None
-    return shapely.linestrings(xy, indices=np.repeat(np.arange(len(coordinates)),
-                                                     [len(line) for line in coordinates]))
+    return None if xy is None else shapely.linestrings(xy, indices=_owners(coordinates))
 
 
 def _multilines(coordinates: list) -> np.ndarray | None:
     lines = _lines([line for parts in coordinates for line in parts])
-    if lines is None:
-        return None
-    return shapely.multilinestrings(lines, indices=np.repeat(np.arange(len(coordinates)),
-                                                             [len(parts) for parts in coordinates]))
+    return None if lines is None else shapely.multilinestrings(lines, indices=_owners(coordinates))
 
 
 _BUILDERS = {"Point": _points, "LineString": _lines, "MultiLineString": _multilines}
