@@ -42,11 +42,12 @@ from mapapp.web.rendering import (
 )
 from mapapp.web.security import FRAMEABLE_POLICY
 from mapapp.web.site import State, current_state
-from mapapp.web.urls import public_url, shareable_url, site_url, with_public_base
+from mapapp.web.urls import public_url, shareable_url, site_url, static_copy, with_public_base
 
 bp = SiteBlueprint("educators", __name__)
 bp.add_app_template_global(public_url)
 bp.add_app_template_global(shareable_url)
+bp.add_app_template_global(static_copy)  # also base.html's
 
 EMBED_SIZE = (800, 600)  # the embed code's iframe, in CSS pixels
 
@@ -63,14 +64,6 @@ def pair_or_404(state: State, first_id: str, second_id: str) -> tuple[Route, Rou
         raise NotFound(gettext("A comparison needs two different routes, not “%(title)s” twice.",
                                title=first.title))
     return first, second
-
-
-@bp.app_template_global()
-def static_copy() -> bool:
-    """Whether the page is being written into the static export, where no server answers a
-    form and only the addresses the export writes exist (each comparison in the routes' order:
-    `each_pair`)."""
-    return bool(current_app.config.get("FREEZER_RELATIVE_URLS"))
 
 
 @bp.app_template_global()

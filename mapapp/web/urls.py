@@ -20,10 +20,17 @@ from markupsafe import escape
 PUBLIC_BASE = "\x1epublic-base\x1e"  # a control character: no escaped text can contain it
 
 
+def static_copy() -> bool:
+    """Whether the page is being written into the static export, where no server answers a
+    form and only the addresses the export writes exist (each comparison in the routes' order:
+    educators.each_pair)."""
+    return bool(current_app.config.get("FREEZER_RELATIVE_URLS"))
+
+
 def page_relative(url: str) -> str:
     """A site path relative to the page being exported, `index.html` added to folders (as
     flask_frozen.relative_url_for does); unchanged while serving, or when not a site path."""
-    if not current_app.config.get("FREEZER_RELATIVE_URLS") or not url.startswith("/"):
+    if not static_copy() or not url.startswith("/"):
         return url
     path, mark, rest = url.partition("?")
     if path.endswith("/"):
