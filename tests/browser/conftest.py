@@ -59,7 +59,7 @@ def base_url(live_server):
 @pytest.fixture(scope="session")
 def exported(tmp_path_factory) -> Path:
     """The site data exported once, for the tests that open it from disk as from a USB stick
-    (they only read it); such a module also lets the guard load it, overriding `local_files`."""
+    (they only read it); the guard lets a test that asks for it load it (`local_files`)."""
     job = Export(tmp_path_factory.mktemp("export") / "usb-stick", SITE_DATA)
     for _ in job.run():
         pass
@@ -67,8 +67,11 @@ def exported(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def local_files() -> list[str]:
-    """file:// prefixes a page may load; a module that opens the export from disk overrides it."""
+def local_files(request) -> list[str]:
+    """file:// prefixes a page may load: the session's export, for a test that opens it (a
+    module with other files overrides this)."""
+    if "exported" in request.fixturenames:
+        return [request.getfixturevalue("exported").as_uri() + "/"]
     return []
 
 

@@ -99,10 +99,6 @@ def test_the_korean_handout_prints_on_two_a4_pages(page: Page, shipped, route_id
 
 # -- the export -----------------------------------------------------------------------------------
 
-@pytest.fixture
-def local_files(exported) -> list[str]:
-    return [exported.as_uri() + "/"]
-
 
 def test_the_export_opens_from_disk_in_both_languages(page: Page, exported):
     page.goto((exported / "index.html").as_uri())

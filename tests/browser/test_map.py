@@ -296,10 +296,6 @@ def test_show_year_keeps_what_was_there_that_year(page: Page, site_atlas):
 
 # -- from a USB stick ----------------------------------------------------------------------------
 
-@pytest.fixture
-def local_files(exported) -> list[str]:
-    return [exported.as_uri() + "/"]
-
 
 def test_from_disk_the_details_load_and_the_markers_work(page: Page, exported):
     page.goto((exported / "routes" / "southern-route.html").as_uri())

@@ -17,10 +17,6 @@ pytestmark = pytest.mark.usefixtures("guard")
 
 
 
-@pytest.fixture
-def local_files(exported) -> list[str]:
-    return [exported.as_uri() + "/"]
-
 
 @pytest.fixture
 def served(exported):

@@ -31,10 +31,6 @@ LINKS = """selector => [...document.querySelectorAll(selector)]
     .map(a => a.href.split('#')[0]).filter(Boolean)"""
 
 
-@pytest.fixture
-def local_files(exported) -> list[str]:
-    return [exported.as_uri() + "/"]
-
 
 def settle(page: Page) -> None:
     """The page's fonts loaded before the test leaves it: Chromium reports a font load that

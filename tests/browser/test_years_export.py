@@ -13,10 +13,6 @@ from year_view import FIRST, SLIDER, expect_year
 pytestmark = pytest.mark.usefixtures("guard")
 
 
-@pytest.fixture
-def local_files(exported) -> list[str]:
-    return [exported.as_uri() + "/"]
-
 
 def test_from_disk_the_year_control_filters_and_a_route_keeps_the_year(page: Page, exported):
     page.goto((exported / "index.html").as_uri())
