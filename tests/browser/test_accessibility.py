@@ -1,10 +1,10 @@
 """Accessibility in Chromium: axe-core on every page and state, and the keyboard path.
 
 axe-core comes with the axe-playwright-python package (PyPI); it runs every rule it has (WCAG
-2.0-2.2 A and AA and best practices) and must find no violation, on wide and phone screens, with
-a route open, while stepping through stages and with the layers control open. Its "needs
-review" results (colour over the map, which it cannot compute) were checked by hand: see
-docs/operations.md.
+2.0-2.2 A and AA and best practices) and must find no violation, on wide and phone screens (each
+page on one of them by default, on both with --slow), with a route open, while stepping through
+stages and with the layers control open. Its "needs review" results (colour over the map, which
+it cannot compute) were checked by hand: see docs/operations.md.
 
 The keyboard tests walk the map page as a keyboard user does: skip link, a tab order in which
 the map's shapes are not stops (everything they show is in the page as text), a visible focus
@@ -20,6 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from helpers import route_ids
 from playwright.sync_api import Page, expect
+from sweeps import each_once
 
 ROUTE = route_ids()[0]
 AXE = Axe()
@@ -39,8 +40,7 @@ def assert_no_violations(page: Page, where: str) -> None:
 
 
 # -- axe-core ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("width", [1440, 390])
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize(("path", "width"), each_once(PAGES, [1440, 390]))
 def test_axe_finds_no_violation(page: Page, path, width):
     page.set_viewport_size({"width": width, "height": 900})
     visit(page, path)

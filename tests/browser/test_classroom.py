@@ -25,7 +25,7 @@ from axe_playwright_python.sync_playwright import Axe
 from helpers import route_ids, serve_in_thread, static_server
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from sweeps import first_then_slow
+from sweeps import each_once, first_then_slow
 
 from mapapp import paths
 from mapapp.model import load_atlas
@@ -332,13 +332,12 @@ def check_fit(page: Page, url: str, width: int, height: int) -> int:
 SCREENS = [(1280, 720), (1920, 1080)]
 
 
-@pytest.mark.parametrize(("width", "height"), SCREENS)
-@pytest.mark.parametrize("path", ["/present", "/present/southern-route",
-                                  "/present/compare/southern-route/northern-route",
-                                  "/present?routes=dmz-route,sea-route&context=1",
-                                  # Korean: wider characters, lines broken between words only
-                                  "/ko/present", "/ko/present/southern-route",
-                                  "/ko/present/compare/southern-route/northern-route"])
+@pytest.mark.parametrize(("path", "width", "height"), each_once([
+    "/present", "/present/southern-route", "/present/compare/southern-route/northern-route",
+    "/present?routes=dmz-route,sea-route&context=1",
+    # Korean: wider characters, lines broken between words only
+    "/ko/present", "/ko/present/southern-route",
+    "/ko/present/compare/southern-route/northern-route"], SCREENS))
 def test_every_slide_fits_a_projector_in_large_type(page: Page, shipped, path, width, height):
     assert check_fit(page, shipped + path, width, height) > 3
 
@@ -563,7 +562,10 @@ def test_the_guide_puts_a_comparison_together(page: Page, site_atlas):
 
 
 # -- accessibility -----------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/teach", "/print/southern-route", "/print/southern-route/teacher",
+@pytest.mark.parametrize("path", ["/teach",
+                                  # the handout: by default at test_accessibility.py's screens
+                                  pytest.param("/print/southern-route", marks=pytest.mark.slow),
+                                  "/print/southern-route/teacher",
                                   "/print/southern-route/worksheet",
                                   "/print/compare/southern-route/dmz-route",
                                   "/present/compare/southern-route/dmz-route",

@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from helpers import route_ids, serve_in_thread
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from sweeps import first_then_slow
+from sweeps import each_once, first_then_slow
 
 from mapapp import paths
 from mapapp.web import create_app
@@ -226,12 +226,13 @@ OVERFLOWING = """() => [...document.querySelectorAll('h1, h2, h3, h4, p, li, dd,
     .map(element => element.tagName + ': ' + element.textContent.trim().slice(0, 40))"""
 
 
-@pytest.mark.parametrize("width", [390, 1366])
-@pytest.mark.parametrize("path", ["/ko/", f"/ko/routes/{route_ids(SHIPPED)[0]}", "/ko/about",
-                                  "/ko/statistics", "/ko/glossary", "/ko/teach"])
+@pytest.mark.parametrize(("path", "width"), each_once(
+    ["/ko/", f"/ko/routes/{route_ids(SHIPPED)[0]}", "/ko/about", "/ko/statistics", "/ko/glossary",
+     "/ko/teach"], [1366, 390]))
 def test_korean_pages_fit_phones_and_laptops(page: Page, shipped, path, width):
     """Korean breaks lines between words only (keep-all): no heading or paragraph may run out of
-    its box, and nothing out of the screen, on a phone or a laptop."""
+    its box, and nothing out of the screen, on a phone or a laptop (each page on one of them by
+    default, the route's story on the phone; on both with --slow)."""
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(shipped + path)
     page.wait_for_load_state("networkidle")
