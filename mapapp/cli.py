@@ -184,8 +184,6 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
     anyway: pages show the last valid version with a banner of the problems, or a page listing
     them while there has never been one. Ctrl+C stops it cleanly (exit code 0).
     """
-    import signal
-
     from mapapp.web import create_app
 
     path = chosen_data(data)
@@ -205,16 +203,13 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
         return
     from mapapp.web import server
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(OK))  # waitress stops cleanly on it
     try:
-        server.serve(app, host=host, port=port, threads=4, ident="mapapp")
+        # SIGINT and SIGTERM stop it with exit code 0
+        server.serve(app, host=host, port=port, warm=server.WARM)
     except OSError as error:
         click.echo(f"mapapp: cannot listen on {host}:{port}: {error.strerror or error}",
                    err=True)
         sys.exit(UNUSABLE)
-    except KeyboardInterrupt:
-        pass
-    click.echo("Stopped.", err=True)
 
 
 @cli.command()

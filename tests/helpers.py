@@ -173,12 +173,13 @@ def serve_mapapp(*arguments: str, python: str = sys.executable, group: bool = Fa
 
 @contextmanager
 def serve_in_thread(app) -> Iterator[str]:
-    """A WSGI app served by waitress as `mapapp serve` serves it (mapapp.web.server), in a
-    thread, on a free port of 127.0.0.1; yields its base URL."""
+    """A WSGI app served by waitress in a thread, on a free port of 127.0.0.1; yields its base
+    URL. (`mapapp serve` runs gunicorn, which forks processes: tests of the server itself start
+    the command, serve_mapapp.)"""
     # Imported here, not above: the scripts use this module with the standard library alone.
-    from mapapp.web.server import create_server
+    import waitress
 
-    server = create_server(app, host=LOOPBACK, port=0, threads=4, ident="mapapp")
+    server = waitress.create_server(app, host=LOOPBACK, port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:

@@ -1,4 +1,4 @@
-"""`mapapp serve` as a command and as a process (mapapp.web.server: waitress), and `flask --app
+"""`mapapp serve` as a command and as a process (mapapp.web.server: gunicorn), and `flask --app
 mapapp run` finding the app. `--debug` and reloading are tests/test_reload.py.
 
 Data: tests/data/site; broken data is written to tmp_path.
@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 from flask.cli import ScriptInfo
-from helpers import SITE_DATA, mapapp, serve_mapapp
+from helpers import SITE_DATA, mapapp, serve_mapapp, wait_until
 
 from mapapp.cli import cli
+from mapapp.web.server import WORKERS
 
 
 @pytest.fixture
@@ -68,13 +70,30 @@ def test_serve_process_exits_2_with_one_line_and_no_traceback(request, fixture):
     assert done.stderr.startswith("mapapp: cannot serve ")
 
 
-def test_serve_process_serves_with_waitress_and_stops_cleanly(site_atlas):
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_serve_process_serves_from_several_processes_and_stops_cleanly(site_atlas, how):
     with serve_mapapp("--data", str(SITE_DATA)) as server:
         with urllib.request.urlopen(f"{server.url}/healthz", timeout=10) as response:
             assert json.load(response)["version"] == site_atlas.version
-            assert response.headers["Server"] == "mapapp"
-        assert server.stop(signal.SIGTERM) == 0, server.output()
-        assert "Traceback" not in server.output()
+        workers = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+        wait_until(lambda: len(workers.read_text().split()) == WORKERS, timeout=30,
+                   what=f"{WORKERS} worker processes")
+        assert server.stop(how) == 0, server.output()
+        output = server.output()
+    assert f"Serving on {server.url}" in output and output.rstrip().endswith("Stopped.")
+    assert "Traceback" not in output
+
+
+def test_serve_refuses_a_port_in_use_in_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(mapapp("serve", "--port", str(port), "--data", str(SITE_DATA)),
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"mapapp: cannot listen on 127.0.0.1:{port}: "
+                                   "Address already in use")
 
 
 def test_flask_cli_finds_the_app_factory(monkeypatch, site_atlas):

@@ -1,6 +1,7 @@
-"""The framework's floor for the load figures: a minimal Flask app on waitress with `mapapp
-serve`'s settings, answering each path with a constant body of the size the site sends for it,
-so that the same bytes go through the same server. Run as a program by load.py:
+"""The framework's floor for the load figures: a minimal Flask app served as `mapapp serve` serves
+the site (mapapp.web.server: gunicorn, its settings), answering each path with a constant body of
+the size the site sends for it, so that the same bytes go through the same server. Run as a
+program by load.py:
 
     python floor.py PORT '{"/": 12345, ...}'
 """
@@ -8,8 +9,9 @@ so that the same bytes go through the same server. Run as a program by load.py:
 import json
 import sys
 
-import waitress
 from flask import Flask, Response
+
+from mapapp.web import server
 
 
 def serve(port: int, sizes: dict[str, int]) -> None:
@@ -17,7 +19,7 @@ def serve(port: int, sizes: dict[str, int]) -> None:
     for path, size in sizes.items():
         body = b"x" * size
         app.add_url_rule(path, path, lambda body=body: Response(body, mimetype="text/html"))
-    waitress.serve(app, host="127.0.0.1", port=port, threads=4, ident="mapapp")
+    server.serve(app, "127.0.0.1", port)
 
 
 if __name__ == "__main__":
