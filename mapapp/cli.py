@@ -201,8 +201,13 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
         templates = [str(template) for template in paths.templates_dir().glob("*.html")]
         app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=templates)
         return
-    from mapapp.web import server
-
+    try:
+        from mapapp.web import server
+    except ModuleNotFoundError as error:  # gunicorn needs a POSIX system (fcntl)
+        click.echo(f"mapapp: cannot serve here ({error}): `mapapp serve` needs Linux or macOS; "
+                   "on Windows use WSL, or `mapapp serve --debug` for a preview, or publish "
+                   "`mapapp export`", err=True)
+        sys.exit(UNUSABLE)
     try:
         # SIGINT and SIGTERM stop it with exit code 0
         server.serve(app, host=host, port=port, warm=server.WARM)

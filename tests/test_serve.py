@@ -11,6 +11,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -100,3 +101,15 @@ def test_flask_cli_finds_the_app_factory(monkeypatch, site_atlas):
     monkeypatch.setenv("MAPAPP_DATA", str(SITE_DATA))
     app = ScriptInfo(app_import_path="mapapp").load_app()
     assert app.test_client().get("/healthz").json["version"] == site_atlas.version
+
+
+def test_serve_says_where_it_cannot_run_instead_of_a_traceback():
+    """gunicorn needs a POSIX system: on Windows (no fcntl, simulated here) the command says what
+    to use instead."""
+    script = ("import sys; sys.modules['fcntl'] = None; from mapapp.cli import main; "
+              f"sys.argv = ['mapapp', 'serve', '--data', {str(SITE_DATA)!r}]; main()")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("mapapp: cannot serve here (") and "WSL" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

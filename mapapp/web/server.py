@@ -29,8 +29,10 @@ from mapapp.translation import LANGUAGES
 from mapapp.web.i18n import prefixed
 from mapapp.web.security import CONTENT_SECURITY_POLICY, HEADERS
 
-# Two processes per core: one answers while the other waits on its socket.
-WORKERS = 2 * len(os.sched_getaffinity(0))
+# Two processes per core (the cores this process may use, where the system says): one answers
+# while the other waits on its socket.
+WORKERS = 2 * (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
 # Pages whose first request builds what many others share (the map of each language, the
 # chart): built before the fork, once, instead of once in every worker on a visitor's time.
 WARM = tuple(prefixed(rule, language) for language in LANGUAGES for rule in ("/", "/statistics"))
