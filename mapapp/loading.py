@@ -251,7 +251,7 @@ def documents(data_path: Path | str) -> list[tuple[str, Path]]:
 def described(path: Path | str) -> str:
     """What checking `path` reads, in words: "data/routes.geojson and 8 narratives"."""
     path = Path(path)
-    if path.suffix.lower() in (".md", ".csv"):
+    if path.suffix.lower() in (".md", ".csv", ".po"):  # a file checked alone
         return str(path)
     count = len(_narrative_files(path.parent / NARRATIVES))
     return f"{path} and {count} narrative{'' if count == 1 else 's'}"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
-from helpers import SITE_DATA
+from helpers import ROOT, SITE_DATA
 
 from mapapp.catalogue import read_catalogue, updated_catalogue
 from mapapp.cli import cli
@@ -306,3 +306,10 @@ def test_a_source_is_marked_in_its_own_language_where_the_edition_has_another(si
     assert not hasattr(source.publisher, "lang"), "English in the English edition: unmarked"
     korean = english.edition("ko").route(route.id).sources[0]
     assert not hasattr(korean.title, "lang") and korean.publisher.lang == "en"
+
+
+def test_a_clean_catalogue_checked_alone_is_named_alone():
+    catalogue = ROOT / "data" / "translations" / "ko.po"
+    result = CliRunner().invoke(cli, ["validate", str(catalogue)])
+    assert result.exit_code == 0
+    assert result.stderr.strip() == f"Checked {catalogue}: no problems."
