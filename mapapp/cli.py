@@ -186,6 +186,7 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
     """
     from mapapp.web import create_app
 
+    server = None if debug else _production_server(host, port)
     path = chosen_data(data)
     try:
         app = create_app({"MAPAPP_DATA": str(path), "MAPAPP_WATCH": debug})
@@ -201,6 +202,12 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
         templates = [str(template) for template in paths.templates_dir().glob("*.html")]
         app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=templates)
         return
+    server.serve(app, host=host, port=port, warm=server.WARM)  # SIGINT, SIGTERM: exit code 0
+
+
+def _production_server(host: str, port: int):
+    """mapapp.web.server, once it is sure that it can run here and listen on the address: if
+    not, one line and exit code 2 before the data is loaded, not after."""
     try:
         from mapapp.web import server
     except ModuleNotFoundError as error:  # gunicorn needs a POSIX system (fcntl)
@@ -209,12 +216,12 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
                    "`mapapp export`", err=True)
         sys.exit(UNUSABLE)
     try:
-        # SIGINT and SIGTERM stop it with exit code 0
-        server.serve(app, host=host, port=port, warm=server.WARM)
+        server.check_free(host, port)
     except OSError as error:
         click.echo(f"mapapp: cannot listen on {host}:{port}: {error.strerror or error}",
                    err=True)
         sys.exit(UNUSABLE)
+    return server
 
 
 @cli.command()

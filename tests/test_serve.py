@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from flask.cli import ScriptInfo
-from helpers import SITE_DATA, mapapp, serve_mapapp, wait_until
+from helpers import SITE_DATA, free_port, mapapp, serve_mapapp, wait_until
 
 from mapapp.cli import cli
 from mapapp.web.server import WORKERS
@@ -62,7 +62,7 @@ def test_serve_rejects_bad_arguments(runner, arguments):
 
 @pytest.mark.parametrize("fixture", ["broken", "invalid"])
 def test_serve_process_exits_2_with_one_line_and_no_traceback(request, fixture):
-    done = subprocess.run(mapapp("serve", "--port", "1", "--data",
+    done = subprocess.run(mapapp("serve", "--port", str(free_port()), "--data",
                                  str(request.getfixturevalue(fixture))),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
@@ -71,7 +71,9 @@ def test_serve_process_exits_2_with_one_line_and_no_traceback(request, fixture):
     assert done.stderr.startswith("mapapp: cannot serve ")
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+# Ctrl+C takes the same way out of gunicorn as SIGTERM: checked with --slow.
+@pytest.mark.parametrize("how", [signal.SIGTERM, pytest.param(signal.SIGINT,
+                                                               marks=pytest.mark.slow)])
 def test_serve_process_serves_from_several_processes_and_stops_cleanly(site_atlas, how):
     with serve_mapapp("--data", str(SITE_DATA)) as server:
         with urllib.request.urlopen(f"{server.url}/healthz", timeout=10) as response:

@@ -83,8 +83,9 @@ def address(host: str, port: int) -> str:
 
 
 def check_free(host: str, port: int) -> None:
-    """Raise OSError now if the address cannot be listened on, rather than let gunicorn retry it
-    for five seconds and exit with its own log lines."""
+    """Raise OSError if the address cannot be listened on (in use, not this machine's): asked
+    before serving, as gunicorn would retry it for five seconds and exit with its own log
+    lines."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -98,7 +99,6 @@ def serve(app: Any, host: str, port: int, workers: int = WORKERS,
     `warm`: paths requested once before the fork (see WARM). Then what is loaded is moved out of
     the cycle collector's sight, so that its full collections, which would walk the whole Atlas,
     neither stall requests nor write to (and so copy) the memory the workers share."""
-    check_free(host, port)
     client = app.test_client()
     for path in warm:
         client.get(path)
