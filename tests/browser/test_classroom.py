@@ -533,8 +533,10 @@ def test_from_a_usb_stick_a_deck_of_chosen_routes_keeps_them_alone(page: Page, e
 
 
 # -- the guide ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/", "/routes/southern-route", "/statistics", "/about",
-                                  "/glossary", "/print/southern-route", "/nowhere", "/teach"])
+# One header for every page (base.html): the map page by default, the others with --slow.
+@pytest.mark.parametrize("path", first_then_slow(["/", "/routes/southern-route", "/statistics",
+                                                  "/about", "/glossary", "/print/southern-route",
+                                                  "/nowhere", "/teach"]))
 def test_the_guide_is_linked_from_every_page_header(page: Page, path):
     page.goto(path)
     link = page.locator("header.masthead nav a", has_text="For teachers")
