@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from helpers import CHROMIUM, CHROMIUM_ARGS, SITE_DATA, PageGuard, serve_in_thread
 
 from mapapp.export import Export
@@ -57,13 +58,20 @@ def base_url(live_server):
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory) -> Path:
-    """The site data exported once, for the tests that open it from disk as from a USB stick
-    (they only read it); the guard lets a test that asks for it load it (`local_files`)."""
-    job = Export(tmp_path_factory.mktemp("export") / "usb-stick", SITE_DATA)
-    for _ in job.run():
-        pass
-    return job.outdir
+def exported(tmp_path_factory, worker_id) -> Path:
+    """The site data exported once per run, for the tests that open it from disk as from a USB
+    stick (they only read it): by the first of scripts/test's workers to ask, in the folder the
+    workers share, while the others wait for it (pytest-xdist's recipe for a session fixture
+    made once). The guard lets a test that asks for it load it (`local_files`)."""
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if worker_id != "master" else shared
+    outdir, done = shared / "usb-stick", shared / "usb-stick.done"
+    with FileLock(shared / "usb-stick.lock"):
+        if not done.exists():
+            for _ in Export(outdir, SITE_DATA).run():
+                pass
+            done.touch()
+    return outdir
 
 
 @pytest.fixture
