@@ -57,7 +57,7 @@ class _HeadedSocket:
         return getattr(self._client, name)
 
 
-class Worker(SyncWorker):
+class _Worker(SyncWorker):
     """gunicorn's sync worker, with the site's headers on its own error answers."""
 
     def handle_error(self, req, client, addr, exc) -> None:
@@ -103,15 +103,16 @@ def serve(app: Any, host: str, port: int, workers: int = WORKERS,
     for path in warm:
         client.get(path)
     gc.freeze()
+    bound = address(host, port)
     _Server(app, {
-        "bind": [address(host, port)],
+        "bind": [bound],
         "workers": workers,
-        "worker_class": f"{Worker.__module__}.{Worker.__qualname__}",
+        "worker_class": _Worker,
         "preload_app": True,  # loaded and checked once, in the parent
         "backlog": 2048,
         "loglevel": "warning",
         "accesslog": None,
         "proc_name": "mapapp",
-        "when_ready": lambda _: print(f"Serving on http://{address(host, port)}", flush=True),
+        "when_ready": lambda _: print(f"Serving on http://{bound}", flush=True),
         "on_exit": lambda _: print("Stopped.", file=sys.stderr, flush=True),
     }).run()
