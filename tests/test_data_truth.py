@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 from shapely.geometry import Point
 
 from mapapp.basemap import load_basemap
@@ -400,6 +401,32 @@ def test_the_talks_stopped_for_ten_months_after_the_vietnam_airlift(inspection):
     stage = _stages(inspection, "vietnam-cambodia-route")["Into Vietnam"]
     assert "ten months" in stage.body and "May 2005" in stage.body
     assert _cites(stage, "wikinews.org")
+
+
+def test_laos_handed_the_nine_of_2013_to_north_korean_officials(inspection, features):
+    """Laos gave them to North Korean officials, who flew them to Pyongyang through China (Los
+    Angeles Times 2013; the Lao statement reported by Radio Free Asia): not "back to China, which
+    returned them". The event, the country and the southern route tell it alike, in Korean too."""
+    assert "which returned them" not in _all_text()
+    event = _feature(features, "laos-returns-nine-2013")["properties"]
+    laos = _feature(features, "country-lao")["properties"]
+    stage = next(stage for stage in inspection.narratives["southern-route"].stages
+                 if "May 2013" in stage.body)
+    for text, sources in ((event["summary"], event["sources"]), (laos["policy"], laos["sources"]),
+                          (stage.body, stage.sources)):
+        assert "North Korean officials" in text and "Pyongyang through China" in text
+        assert _cites(sources, "latimes.com/world/la-xpm-2013-jun-02")
+    korean = _korean("event:laos-returns-nine-2013:summary")
+    assert "북한 관리" in korean and "평양" in korean and "중국에 넘겼" not in korean
+
+
+def _korean(context: str) -> str:
+    """The Korean of one entry of the content catalogue (translated, not marked fuzzy)."""
+    with (DATA / "translations" / "ko.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    (message,) = [m for m in catalogue if m.context == context]
+    assert message.string and not message.fuzzy, context
+    return message.string
 
 
 @pytest.mark.parametrize("unsourced", [
