@@ -24,6 +24,8 @@ LAND_WEIGHT, AIR_WEIGHT, AIR_DASH = 4, 2.5, "1 6"
 SEA = "#c8dce8"  # the map has no sea layer: the container's background (--sea in site.css)
 ROLE_FILLS = {None: "#f4f2ec", "origin": "#ecc9bb", "transit": "#f2e3b8",
               "refuge": "#dbe8cd", "destination": "#c6dfb9"}
+TRAVEL_MODES = {"land": lazy_gettext("over land"), "sea": lazy_gettext("by sea"),
+                "air": lazy_gettext("by air")}
 ROLE_LABELS = {"origin": lazy_gettext("country of origin"),
                "transit": lazy_gettext("transit country"),
                "refuge": lazy_gettext("country of refuge"),
@@ -86,13 +88,16 @@ def country_label(name: str, role: str | None) -> str:
     return gettext("%(name)s: %(role)s", name=name, role=ROLE_LABELS[role]) if role else name
 
 
+def travel_mode(mode: str) -> str:
+    """How a route travels, in words: "over land", "by sea", "by air"."""
+    return str(TRAVEL_MODES[mode])
+
+
 def crossing_way(river: str, marked: bool = False) -> str:
     """How a crossing is made, in words: "across the Tumen", "over land", "by sea"; `marked`:
     as HTML for a page, where a river's name left in English is marked as such."""
-    if river == "land":
-        return gettext("over land")
-    if river == "sea":
-        return gettext("by sea")
+    if river in ("land", "sea"):
+        return travel_mode(river)
     return _worded(gettext("across the %(river)s"), marked, river=river)
 
 
@@ -172,6 +177,6 @@ def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
     return tuple(entries)
 
 
-TEMPLATE_GLOBALS = {"role_label": role_label,
+TEMPLATE_GLOBALS = {"role_label": role_label, "travel_mode": travel_mode,
                     "crossing_way": lambda river: crossing_way(river, marked=True),
                     "dmz_notes": dmz_notes, "map_legend": legend}
