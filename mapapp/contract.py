@@ -124,6 +124,8 @@ MIRROR_HOSTS = {
     "nkeconwatch.com": "a blog that quotes other outlets' reports",
     "econlib.org": "a blog that quotes books and articles",
     "daijiworld.com": "syndicates wire copy (IANS, Yonhap)",
+    "refworld.org": "UNHCR's database of other publishers' documents (\"not a UNHCR publication\")",
+    "everycrsreport.com": "republishes Congressional Research Service reports",
     "wordpress.com": "personal blogs that repost articles",
     "archive.org": "an archive of pages: the copy, never the publication",
     "archive.ph": "an archive of pages: the copy, never the publication",

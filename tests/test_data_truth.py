@@ -294,9 +294,11 @@ def test_every_route_and_each_of_its_branches_starts_in_north_korea(features):
 
 # -- original publications, not copies --------------------------------------------------------
 # Written out here rather than read from mapapp.contract, so that a host dropped from the
-# validator's list cannot let a copy back in: the hosts issue 10 found serving as `url`.
+# validator's list cannot let a copy back in: the hosts issue 10 and its audit found serving as
+# `url` (refworld.org says of its copies "This is not a UNHCR publication").
 COPY_HOSTS = ("blogspot.com", "worldsecuritynetwork.com", "refugee.ru", "oneindia.com",
-              "devdiscourse.com", "nkeconwatch.com", "econlib.org", "daijiworld.com")
+              "devdiscourse.com", "nkeconwatch.com", "econlib.org", "daijiworld.com",
+              "refworld.org", "everycrsreport.com")
 
 
 def _on_copy_host(url: str) -> bool:
@@ -314,6 +316,16 @@ def _shipped_sources(inspection, features):
                 yield f"{route_id}: {stage.title}", source.url, source.via
     for figure in inspection.figures:
         yield f"{figure.series} {figure.period}", figure.source.url, figure.source.via
+    parsed = inspection.parsed
+    assert parsed.context and parsed.glossary and parsed.further_reading
+    for section in parsed.context.sections:
+        for source in section.sources:
+            yield f"context: {section.title}", source.url, source.via
+    for term in parsed.glossary.terms:
+        for source in term.sources:
+            yield f"glossary: {term.id}", source.url, source.via
+    for url in re.findall(r"\]\((https?://[^)\s]+)\)", parsed.further_reading.body):
+        yield "further reading", url, None
 
 
 def test_no_source_url_is_a_copy(inspection, features):
