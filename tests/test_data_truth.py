@@ -449,11 +449,16 @@ def test_claims_without_a_source_stay_out(unsourced):
     assert unsourced not in _all_text()
 
 
-def test_the_dmz_soldier_survived_and_was_reached_minutes_later(inspection):
-    """Hit five times, pulled to safety minutes later, survived (FACTS X7; no source gives the
-    minutes)."""
-    body = _stages(inspection, "dmz-route")["The dash at Panmunjom"].body
-    assert "survived" in body and "five times" in body and "minutes later" in body
+def test_the_dmz_soldier_survived_and_was_pulled_to_safety(inspection):
+    """Hit five times, pulled to safety by two soldiers who crawled to him, survived (FACTS X7, H,
+    as AP's account of the footage tells it). How soon they reached him is rated L there (one
+    article's "minutes later", no source with the minutes), so this `high` stage says no time."""
+    stage = _stages(inspection, "dmz-route")["The dash at Panmunjom"]
+    assert "survived" in stage.body and "five times" in stage.body
+    assert "crawled to him and pulled him to safety" in stage.body
+    assert _cites(stage, "dramatic-video-shows-north-korean-soldier-s-dash-to-freedom")
+    assert stage.confidence == "high"
+    assert not re.search(r"\bminutes?\b", stage.body)
 
 
 def test_shoot_orders_are_told_only_beside_their_sources(inspection, features):
