@@ -126,11 +126,6 @@ def _rounded_count(data) -> int:
     return count
 
 
-def canonical_text(path: Path) -> tuple[str, str]:
-    """(current text, canonical text) of a JSON file; DataError when it is not valid JSON."""
-    return _canonical(path)[:2]
-
-
 def _canonical(path: Path) -> tuple[str, str, int]:
     """(current text, canonical text, coordinates rounded) of a JSON file."""
     source = read_text(path)

@@ -111,10 +111,6 @@ def crossing_label(name: str, river: str) -> str:
     return gettext("%(name)s: crossing area, %(way)s", name=name, way=crossing_way(river))
 
 
-def river_label(name: str) -> str:
-    return gettext("%(name)s (river)", name=name)
-
-
 def barrier_label(name: str, period: tuple[int, int | None]) -> str:
     start, end = period
     if end:
