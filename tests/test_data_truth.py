@@ -631,6 +631,21 @@ def test_every_glossary_link_in_the_stories_resolves():
     assert [(name, term) for name, term in linked if term not in terms] == []
 
 
+def _glossary_links(path: Path) -> set[str]:
+    return set(re.findall(r"\]\(glossary:([^)\s]*)\)", path.read_text(encoding="utf-8")))
+
+
+def test_every_glossary_entry_is_linked_from_a_story():
+    """The glossary explains the stories' words: an entry no story links to is one a reader
+    never reaches from the text (as "defector, refugee, escapee" was, though three stories say
+    "refugees")."""
+    linked = set().union(*(_glossary_links(path)
+                           for path in [*sorted(NARRATIVES.glob("*.md")), CONTEXT]))
+    assert set(_sections(GLOSSARY)) - linked == set()
+    for path in (NARRATIVES / "southern-route.md", NARRATIVES / "sea-route.md", CONTEXT):
+        assert "[refugees](glossary:defector)" in path.read_text(encoding="utf-8"), path.name
+
+
 def test_further_reading_names_the_organisations_and_reports_with_addresses():
     text = FURTHER_READING.read_text(encoding="utf-8")
     assert "(https://www.libertyinnorthkorea.org/)" in text and "North Korean Refugee Aid" in text
