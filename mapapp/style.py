@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext, lazy_gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from mapapp.model import Atlas, DmzFeature
 
@@ -93,18 +93,19 @@ def travel_mode(mode: str) -> str:
     return str(TRAVEL_MODES[mode])
 
 
-def crossing_way(river: str, marked: bool = False) -> str:
-    """How a crossing is made, in words: "across the Tumen", "over land", "by sea"; `marked`:
-    as HTML for a page, where a river's name left in English is marked as such."""
+def crossing_way(river: str) -> str:
+    """How a crossing is made, in words: "across the Tumen", "over land", "by sea"."""
     if river in ("land", "sea"):
         return travel_mode(river)
-    return _worded(gettext("across the %(river)s"), marked, river=river)
+    return gettext("across the %(river)s") % {"river": river}
 
 
-def _worded(translation: str, marked: bool, **values) -> str:
-    """A translation filled in: as text, or `marked` as Markup that marks each value still in
-    English (mapapp.translation.English) with its language, as templates' own gettext does."""
-    return (Markup(translation) if marked else translation) % values  # the catalogue: trusted
+def crossing_way_html(river: str) -> Markup:
+    """crossing_way for a page: a river's name still in English (mapapp.translation.English)
+    is marked with its language, as templates' own gettext does; the catalogue is trusted."""
+    if river in ("land", "sea"):
+        return escape(travel_mode(river))
+    return Markup(gettext("across the %(river)s")) % {"river": river}
 
 
 def crossing_label(name: str, river: str) -> str:
@@ -130,12 +131,15 @@ def dmz_notes(feature: DmzFeature) -> str:
                                              (gettext("disputed"), feature.disputed)) if flag)
 
 
-def dmz_label(feature: DmzFeature, marked: bool = False) -> str:
+def dmz_label(feature: DmzFeature) -> str:
     notes = dmz_notes(feature)
-    if not notes:
-        return feature.name
-    return Markup("{} ({})").format(feature.name, notes) if marked else (
-        f"{feature.name} ({notes})")
+    return f"{feature.name} ({notes})" if notes else feature.name
+
+
+def dmz_label_html(feature: DmzFeature) -> Markup:
+    """dmz_label for the legend: a name still in English is marked with its language."""
+    notes = dmz_notes(feature)
+    return Markup("{} ({})").format(feature.name, notes) if notes else escape(feature.name)
 
 
 def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
@@ -166,7 +170,7 @@ def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
                                    width=BARRIER_STYLE["weight"]))
     for feature in atlas.dmz:
         style = DMZ_STYLES[feature.kind]
-        entries.append(LegendEntry(dmz_label(feature, marked=True),
+        entries.append(LegendEntry(dmz_label_html(feature),
                                    "area" if feature.kind == "zone" else "line",
                                    style["color"], style.get("fillColor", "none"),
                                    style.get("dashArray", ""), style["weight"]))
@@ -174,5 +178,5 @@ def legend(atlas: Atlas) -> tuple[LegendEntry, ...]:
 
 
 TEMPLATE_GLOBALS = {"role_label": role_label, "travel_mode": travel_mode,
-                    "crossing_way": lambda river: crossing_way(river, marked=True),
+                    "crossing_way_html": crossing_way_html,
                     "dmz_notes": dmz_notes, "map_legend": legend}
