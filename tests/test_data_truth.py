@@ -10,6 +10,7 @@ the validator cannot hide a fault in the data.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from shapely.geometry import Point
 from mapapp.basemap import load_basemap
 from mapapp.loading import load_dataset
 from mapapp.validation import inspect
+from mapapp.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 # The data under test: the project's, or another copy (`pytest --data PATH` or $MAPAPP_DATA).
@@ -142,6 +144,20 @@ def test_arrivals_before_2001_are_the_spans_the_sources_give():
     years = {period for series, period in _statistics() if series == "arrivals"}
     assert min(years) == 2001
     assert not any(row["value"] == "312" for row in _rows())
+
+
+@pytest.mark.parametrize("language, why", [
+    ("", "No source we found gives a separate count for 1999 or for 2000"),
+    ("/ko", "1999년과 2000년의 인원을 따로 밝힌 출처는 찾지 못해")])
+def test_the_statistics_page_says_why_1999_and_2000_have_no_row(language, why):
+    """FACTS section 3 has no count for either year: the visitor reads why there is a gap
+    between the 1990-1994 total and 2001, with the source of what is known, in both editions."""
+    client = create_app({"MAPAPP_DATA": str(ROUTES), "TESTING": True}).test_client()
+    response = client.get(f"{language}/statistics")
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    note = re.search(r'<p class="span-note">(.*?)</p>', page, re.S)
+    assert note and why in note[1] and "International Crisis Group" in note[1]
 
 
 @needs_facts
