@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mapapp import paths
+from mapapp.wording import counted
 
 # The data's files, relative to the folder of its GeoJSON file (docs/data-format.md).
 ROUTES = "routes.geojson"
@@ -254,7 +255,8 @@ def described(path: Path | str) -> str:
     if path.suffix.lower() in (".md", ".csv", ".po"):  # a file checked alone
         return str(path)
     count = len(_narrative_files(path.parent / NARRATIVES))
-    return f"{path} and {count} narrative{'' if count == 1 else 's'}"
+    return counted("%(path)s and %(num)d narrative", "%(path)s and %(num)d narratives", count,
+                   path=path)
 
 
 def basemap_files(data_path: Path | str) -> dict[str, Path]:

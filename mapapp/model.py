@@ -29,6 +29,7 @@ from mapapp.parsing import Feature, Parsed, parse
 from mapapp.statistics import Figure
 from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, English, in_language
 from mapapp.validation import Problem, check
+from mapapp.wording import counted
 
 __all__ = ["Atlas", "AtlasError", "Barrier", "Chapter", "Country", "Crossing", "DmzFeature",
            "Event", "Figure", "Glossary", "Label", "Leg", "Page", "Place", "River", "Route",
@@ -45,7 +46,7 @@ class AtlasError(LoadError):
     def __init__(self, problems: list[Problem]):
         self.problems = tuple(problems)
         first = problems[0].as_text().splitlines()[0] if problems else "no details"
-        more = f"{len(problems)} problems" if len(problems) != 1 else "1 problem"
+        more = counted("%(num)d problem", "%(num)d problems", len(problems))
         super().__init__(f"the data has {more}; the first: {first} (run `mapapp validate`)")
 
 

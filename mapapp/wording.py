@@ -1,0 +1,16 @@
+"""The English of messages made outside a page (the command line's, the data's errors): a count
+with its noun in the singular or the plural, in one place.
+
+`counted` takes gettext's `ngettext` arguments and fills in `%(num)d` as Flask-Babel's does, so
+that these messages could go through a catalogue by changing one call; they are not translated
+today, so it is not named `ngettext`, which `pybabel extract` would collect.
+"""
+
+from gettext import NullTranslations
+
+_ENGLISH = NullTranslations()
+
+
+def counted(singular: str, plural: str, num: int, **variables) -> str:
+    """The form for `num` ("1 problem", "3 problems"), with `%(num)d` and `variables` filled in."""
+    return _ENGLISH.ngettext(singular, plural, num) % {"num": num, **variables}
