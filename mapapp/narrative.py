@@ -34,6 +34,8 @@ FORMAT_DOC = "see docs/data-format.md, section narratives"
 
 _KEY_LINE = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
 _OTHER_HEADING = re.compile(r"^(#|#{3,6})\s+(\S.*)$")  # any heading level but `##`
+_NO_SPACE_HEADING = re.compile(r"^(#{1,6})([^#\s].*)$")  # `#Title`: Markdown reads it as prose
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")  # under a line of text: a heading
 # `[MDL](glossary:mdl)`: a link to a glossary entry, by its id (resolved by the validator).
 GLOSSARY_LINK = re.compile(r"\]\(\s*<?glossary:([^)\s>]*)")
 _MARKDOWN_LINK = re.compile(r"\]\(\s*<?(https?://[^)\s>]+)")
@@ -285,22 +287,43 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
 
 def _headings(lines: list[str], body_start: int, kind: _Sections,
               issues: list[Issue]) -> list[int]:
-    """Where the sections start. A heading of another level (`#`, `###`) after the first
-    section, or one followed by a section's key lines, is a section heading written wrongly: one
-    fault at its line, and read as a section, so that its lines are not blamed on the previous
-    one. A `#` title in the introduction stays a title."""
+    """Where the sections start. A heading written otherwise than `## Title` (`#`, `###`,
+    `#Title` without its space, a line of text over `===` or `---`) after the first section, or
+    one followed by a section's key lines, is a section heading written wrongly: one fault at
+    its line, and read as a section (an underline as a blank line), so that its lines are not
+    blamed on the previous one. A `#` title in the introduction stays a title."""
     headings: list[int] = []
     for index in range(body_start, len(lines)):
         line = lines[index]
         if line.startswith("## "):
             headings.append(index)
-        elif (match := _OTHER_HEADING.match(line)) and (headings or _opens_section(
-                lines, index, kind)):
-            issues.append(Issue(index + 1, f'"{line.strip()}" is a level-{len(match[1])} '
-                                f'heading; {kind.noun} headings are "##"',
-                                f"write `## {match[2].strip()}` ({kind.doc})"))
+            continue
+        wrong = _wrong_heading(lines, index, body_start)
+        if wrong and (headings or _opens_section(lines, index + wrong[2], kind)):
+            what, title, underline = wrong
+            issues.append(Issue(index + 1, f'"{line.strip()}" {what}; {kind.noun} headings '
+                                f'are "## "', f"write `## {title}` ({kind.doc})"))
             headings.append(index)
+            if underline:
+                lines[index + 1] = ""
     return headings
+
+
+def _wrong_heading(lines: list[str], index: int, body_start: int
+                   ) -> tuple[str, str, int] | None:
+    """What is wrong with a heading not written `## Title`, its title and how many underline
+    lines it has; None when the line is no heading."""
+    line = lines[index]
+    if match := _OTHER_HEADING.match(line):
+        return f"is a level-{len(match[1])} heading", match[2].strip(), 0
+    if match := _NO_SPACE_HEADING.match(line):
+        return f'has no space after "{match[1]}"', match[2].strip(), 0
+    below = lines[index + 1] if index + 1 < len(lines) else ""
+    if (line.strip() and index > body_start and not lines[index - 1].strip()
+            and _SETEXT_UNDERLINE.match(below) and not _KEY_LINE.match(line.strip())
+            and not line.lstrip().startswith(("-", "*", "+", ">", "|"))):
+        return f'is underlined with "{below.strip()}"', line.strip(), 1
+    return None
 
 
 def _opens_section(lines: list[str], index: int, kind: _Sections) -> bool:

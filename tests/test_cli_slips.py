@@ -23,13 +23,21 @@ STORY = "narratives/test-route.md"
 EXPECTED = {
     "heading-level-1": (
         STORY, 20, "schema", "error", '"# North to Yanji" is a level-1 heading; stage headings '
-        'are "##"', "write `## North to Yanji` (see docs/data-format.md, section narratives)"),
+        'are "## "', "write `## North to Yanji` (see docs/data-format.md, section narratives)"),
     "heading-level-3": (
         STORY, 20, "schema", "error", '"### North to Yanji" is a level-3 heading; stage headings '
-        'are "##"', "write `## North to Yanji` (see docs/data-format.md, section narratives)"),
+        'are "## "', "write `## North to Yanji` (see docs/data-format.md, section narratives)"),
     "first-heading-level-1": (
         STORY, 9, "schema", "error", '"# Across the Tumen" is a level-1 heading; stage headings '
-        'are "##"', "write `## Across the Tumen` (see docs/data-format.md, section narratives)"),
+        'are "## "', "write `## Across the Tumen` (see docs/data-format.md, section narratives)"),
+    "heading-no-space": (
+        STORY, 20, "schema", "error", '"#North to Yanji" has no space after "#"; stage headings '
+        'are "## "', "write `## North to Yanji` (see docs/data-format.md, section narratives)"),
+    # A line of text over `---` is a heading to Markdown; the underline is no source line.
+    "heading-setext": (
+        STORY, 20, "schema", "error", '"North to Yanji" is underlined with "--------------"; '
+        'stage headings are "## "',
+        "write `## North to Yanji` (see docs/data-format.md, section narratives)"),
     "stage-line-in-intro": (
         STORY, 8, "schema", "error", 'a "duration:" line in the introduction, before the first '
         "stage", "put it right below the `## ` heading of its stage, or write it as a sentence "
