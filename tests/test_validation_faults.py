@@ -50,6 +50,8 @@ EXPECTED = [
     ('schema-duplicate-id', 79, 'schema', 'feature "country-prk"', 'the id "country-prk" is already used by the feature on line 57'),
     ('schema-javascript-url', 91, 'schema', 'feature "country-chn"', "a source's url 'javascript:alert(1)' is not an http or https address"),
     ('schema-missing-summary', 7, 'schema', 'feature "test-route"', 'a route needs the property "summary"'),
+    ('schema-source-mirror', 71, 'schema', 'feature "country-prk"', "a source's url 'https://www.everycrsreport.com/reports/RL34189.html' is a copy on everycrsreport.com (republishes Congressional Research Service reports), not the original publication"),
+    ('schema-source-mirror', 92, 'schema', 'feature "country-chn"', "a source's via 'www.refworld.org/docid/3e54bb4e4.html' is not an http or https address"),
     ('schema-unknown-property', 51, 'schema', 'feature "musan-nanping"', 'has an unknown property "sorces" for a crossing'),
     ('spatial-barrier-off-border', 117, 'spatial', 'feature "test-barrier"', 'a stretch of the barrier lies 10.7 km from a border between two countries of the base map'),
     ('spatial-crossing-off-border', 52, 'spatial', 'feature "musan-nanping"', 'lies 25.0 km from the outline of PRK; a crossing must lie within 5 km of the border between PRK and CHN'),
