@@ -199,7 +199,7 @@ def serve(host: str, port: int, data: Path | None, debug: bool) -> None:
                    "the files are fixed (`mapapp validate` too).", err=True)
     if debug:
         # Code and templates restart the process; the data is reloaded in place (see web.site).
-        templates = [str(template) for template in paths.templates_dir().glob("*.html")]
+        templates = [str(template) for template in paths.template_files()]
         app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=templates)
         return
     server.serve(app, host=host, port=port, warm=server.WARM)  # SIGINT, SIGTERM: exit code 0

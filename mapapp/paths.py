@@ -22,6 +22,12 @@ def templates_dir() -> Path:
     return _bundled("templates")
 
 
+def template_files() -> list[Path]:
+    """Every template, those in subfolders (templates/slides) too: what `mapapp serve --debug`
+    restarts on."""
+    return sorted(templates_dir().rglob("*.html"))
+
+
 def data_dir() -> Path:
     return _bundled("data")
 

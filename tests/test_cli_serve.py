@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mapapp import paths
 from mapapp.cli import cli
 from mapapp.loading import LoadError
 from mapapp.web import create_app
@@ -72,6 +73,18 @@ def test_serve_debug_announces_the_problems_and_starts(never_valid, monkeypatch)
     assert started and started[0]["debug"] is True
     assert result.stderr == (f"mapapp: {never_valid} has 1 problem(s); every page lists them "
                              "until the files are fixed (`mapapp validate` too).\n")
+
+
+def test_serve_debug_restarts_on_an_edit_of_any_template(site_copy, monkeypatch):
+    """Every template the site renders, the slides' in templates/slides too, is watched."""
+    started = []
+    monkeypatch.setattr("flask.Flask.run", lambda app, **options: started.append(options))
+    result = CliRunner().invoke(cli, ["serve", "--debug", "--data", str(site_copy)])
+    assert result.exit_code == 0, result.output
+    watched = {Path(file).resolve() for file in started[0]["extra_files"]}
+    rendered = create_app({"MAPAPP_DATA": str(site_copy)}).jinja_env.list_templates()
+    assert {(paths.templates_dir() / name).resolve() for name in rendered} <= watched
+    assert paths.templates_dir().resolve() / "slides" / "stage.html" in watched
 
 
 def test_serve_without_debug_refuses_them(never_valid):
