@@ -77,7 +77,13 @@ class Stage:
     confidence: str | None
     body: str  # Markdown
     sources: tuple[Source, ...]
-    line: int
+    line: int  # the `##` heading's
+    field_lines: tuple[tuple[str, int], ...] = ()  # (key, line) of each `key: value` line
+
+    def line_of(self, key: str) -> int:
+        """The line of the stage's `key:` line, for a problem with its value; else the
+        heading's."""
+        return dict(self.field_lines).get(key, self.line)
 
 
 @dataclass(frozen=True)
@@ -185,7 +191,8 @@ class _Parts:
 
     header: dict
     intro: str
-    sections: list[tuple[int, str, dict[str, str], str, tuple[Source, ...]]]  # line, title…
+    # line, title, key lines, prose, sources, and the line of each key line
+    sections: list[tuple[int, str, dict[str, str], str, tuple[Source, ...], dict[str, int]]]
     links: list[GlossaryLink]
 
 
@@ -193,8 +200,8 @@ def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, li
     """Split a narrative into its header, introduction and stages; collect every fault."""
     issues: list[Issue] = []
     parts = _split(text, issues, HEADER_KEYS, (), _STAGES, "the narrative has no stages")
-    stages = tuple(_stage(line, title, fields, body, sources, issues)
-                   for line, title, fields, body, sources in parts.sections)
+    stages = tuple(_stage(line, title, fields, body, sources, field_lines, issues)
+                   for line, title, fields, body, sources, field_lines in parts.sections)
     narrative = Narrative(
         route_id=route_id, path=path,
         content_note=parts.header.get("content_note"),
@@ -216,7 +223,7 @@ def parse_context(text: str, path: Path) -> tuple[Chapter, list[Issue]]:
         content_note=parts.header.get("content_note"),
         questions=tuple(parts.header.get("questions") or ()), intro=parts.intro,
         sections=tuple(Section(title, body, sources, line)
-                       for line, title, _, body, sources in parts.sections),
+                       for line, title, _, body, sources, _ in parts.sections),
         glossary_links=tuple(parts.links),
     )
     return chapter, issues
@@ -228,7 +235,7 @@ def parse_glossary(text: str, path: Path) -> tuple[Glossary, list[Issue]]:
     parts = _split(text, issues, GLOSSARY_HEADER_KEYS, ("title",), _ENTRIES,
                    "the glossary has no entries")
     terms: dict[str, Term] = {}
-    for line, heading, fields, body, sources in parts.sections:
+    for line, heading, fields, body, sources, _ in parts.sections:
         if not contract.ID_PATTERN.match(heading):
             issues.append(Issue(line, f'the entry heading "{heading}" is not an id',
                                 "write the term's id as the heading (lowercase letters, digits "
@@ -275,8 +282,9 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
     links = _links(body_start + 1, lines[body_start:intro_end])
     sections = []
     for i, end in zip(headings, [*headings[1:], len(lines)], strict=False):
-        line, title, fields, body, sources, prose = _section(i + 1, lines[i:end], kind, issues)
-        sections.append((line, title, fields, body, sources))
+        line, title, fields, body, sources, prose, field_lines = _section(
+            i + 1, lines[i:end], kind, issues)
+        sections.append((line, title, fields, body, sources, field_lines))
         links += _links(line + prose, lines[i + prose:end])
     if not sections:
         issues.append(Issue(min(body_start + 1, len(lines)), no_sections,
@@ -472,6 +480,7 @@ def _section(start: int, section: list[str], kind: _Sections, issues: list[Issue
     title = section[0].lstrip("#").strip()
     label = f'{kind.noun} "{title}"'
     fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
     index = 1
     while index < len(section) and not section[index].strip():
         index += 1
@@ -487,7 +496,7 @@ def _section(start: int, section: list[str], kind: _Sections, issues: list[Issue
             issues.append(Issue(start + index, f'{label}: the "{key}:" line has a glossary link, '
                                 "which is shown as plain text there",
                                 "link the term in the prose below instead"))
-        fields[key] = value
+        fields[key], field_lines[key] = value, start + index
         index += 1
     for key in kind.required:
         if not fields.get(key):
@@ -495,18 +504,21 @@ def _section(start: int, section: list[str], kind: _Sections, issues: list[Issue
                                 f"add `{key}: …` right below the heading ({kind.doc})"))
     confidence = fields.get("confidence")
     if confidence is not None and confidence not in contract.CONFIDENCE:
-        issues.append(Issue(start, f'{label} has confidence "{confidence}"',
+        issues.append(Issue(field_lines["confidence"], f'{label} has confidence "{confidence}"',
                             f"write one of {', '.join(contract.CONFIDENCE)}"))
     body, sources = _body_and_sources(label, kind, start, section, index, issues)
-    return start, title, fields, body, sources, index
+    return start, title, fields, body, sources, index, field_lines
 
 
 def _stage(start: int, title: str, fields: dict[str, str], body: str,
-           sources: tuple[Source, ...], issues: list[Issue]) -> Stage:
-    place = _place(fields.get("place"), title, start, issues) if fields.get("place") else None
+           sources: tuple[Source, ...], field_lines: dict[str, int], issues: list[Issue]
+           ) -> Stage:
+    place = (_place(fields["place"], title, field_lines["place"], issues)
+             if fields.get("place") else None)
     return Stage(title=title, place=place, duration=fields.get("duration", ""),
                  dangers=fields.get("dangers", ""), cost=fields.get("cost"),
-                 confidence=fields.get("confidence"), body=body, sources=sources, line=start)
+                 confidence=fields.get("confidence"), body=body, sources=sources, line=start,
+                 field_lines=tuple(field_lines.items()))
 
 
 def _body_and_sources(label: str, kind: _Sections, start: int, section: list[str], index: int,

@@ -46,7 +46,7 @@ EXPECTED = {
         STORY, 2, "schema", "error", "the header has a tab, which YAML does not allow",
         "use spaces instead: one after the colon, two before each `- ` item"),
     "stage-at-unlisted-crossing": (
-        STORY, 9, "reference", "error", 'stage "Across the Tumen" goes to crossing '
+        STORY, 10, "reference", "error", 'stage "Across the Tumen" goes to crossing '
         '"musan-nanping", which the route does not list in its crossings',
         'add "musan-nanping" to the crossings of route "test-route", or place the stage at one '
         "of them: musan-ford"),
@@ -55,7 +55,7 @@ EXPECTED = {
         "116 km from its line", "draw the line through the crossing, or list the crossing the "
         "line really takes"),
     "stage-in-country-not-entered": (
-        STORY, 20, "reference", "warning", 'stage "North to Yanji" is placed in KOR, a country '
+        STORY, 21, "reference", "warning", 'stage "North to Yanji" is placed in KOR, a country '
         'route "test-route" never enters', "place it in one of PRK, CHN, or add KOR to the "
         "route's countries (and draw the line through it)"),
     "stages-out-of-order": (

@@ -115,7 +115,7 @@ def test_a_question_yaml_reads_as_a_mapping_is_refused():
     (f"## S\nplace: country CHN\nduration: d\ndangers: x\nmood: calm\n\nText.\n\nsources:\n{HRW}\n",
      5, 'stage "S" has an unknown key "mood"'),
     (f"## S\nplace: country CHN\nduration: d\ndangers: x\nconfidence: sure\n\nT.\n\nsources:\n"
-     f"{HRW}\n", 1, 'stage "S" has confidence "sure"'),
+     f"{HRW}\n", 5, 'stage "S" has confidence "sure"'),
     ("## S\nplace: country CHN\nduration: d\ndangers: x\n\nText.\n", 1, 'stage "S" cites no source'),
     (f"## S\nplace: country CHN\nduration: d\ndangers: x\n\nsources:\n{HRW}\n", 1,
      'stage "S" tells nothing'),
@@ -124,7 +124,7 @@ def test_a_question_yaml_reads_as_a_mapping_is_refused():
     ("## S\nplace: country CHN\nduration: d\ndangers: x\n\nText.\n\nsources:\n"
      "- [T](ftp://x.org/r), P, 2002\n", 9, "stage \"S\": a source's url 'ftp://x.org/r' is not an "
      "http or https address"),
-    (f"## S\nplace: the river\nduration: d\ndangers: x\n\nText.\n\nsources:\n{HRW}\n", 1,
+    (f"## S\nplace: the river\nduration: d\ndangers: x\n\nText.\n\nsources:\n{HRW}\n", 2,
      'stage "S" has a place the map cannot find: "the river"'),
 ])
 def test_each_fault_is_named_at_its_line(text, line, message):

@@ -36,7 +36,7 @@ EXPECTED = [
     ('safety-title-marks-broker', 9, 'safety', 'feature "test-route"', 'its title marks "broker"; the map must not mark shelters, churches, brokers, guides or contacts'),
     ('safety-unknown-layer', 12, 'reference', 'feature "test-route"', 'uses crossing "musan-nanping", but that id names a shelter, not a crossing'),
     ('safety-unknown-layer', 39, 'safety', 'feature "musan-nanping"', f'has the layer "shelter"; only {", ".join(contract.LAYERS)} are allowed'),
-    ('test-route.md', 9, 'reference', None, 'stage "Across the Tumen" goes to crossing "musan-nanping", which the data does not have'),
+    ('test-route.md', 10, 'reference', None, 'stage "Across the Tumen" goes to crossing "musan-nanping", which the data does not have'),
     ('schema-altitude', 54, 'schema', 'feature "musan-nanping"', 'position [129.21, 42.24, 300] has 3 numbers; this map uses [longitude, latitude] only'),
     ('schema-barrier-period-backwards', 105, 'schema', 'feature "test-barrier"', f'"period.to" must be null or a year from 2006 to {contract.this_year()}, found 2003'),
     ('schema-chart-label-long', 145, 'schema', 'feature "test-event"', '"chart_label" has 33 characters; a label beside the chart has at most 24'),
@@ -117,15 +117,15 @@ def test_narrative_faults_are_each_reported_at_their_line():
     assert got == [
         (3, "schema", 'the header has an unknown key "audience"'),
         (8, "schema", 'stage "Across the Tumen" has no "dangers:" line'),
-        (8, "schema", 'stage "Across the Tumen" has confidence "certain"'),
         (8, "schema", 'stage "Across the Tumen" cites no source'),
-        (8, "reference",
+        (9, "reference",
          'stage "Across the Tumen" goes to crossing "hyesan-changbai", which the data does not have'),
+        (11, "schema", 'stage "Across the Tumen" has confidence "certain"'),
         (16, "schema", 'stage "Across the Tumen": a source line is not written as '
          "`- [Title](https://address), Publisher, Year`"),
-        (18, "safety", 'stage "North to Yanji" places the map with 4 decimals'),
-        (18, "safety", "the narrative holds an e-mail address"),
-        (28, "spatial", 'stage "Into the sea" places the map outside the region it covers: did you '
+        (19, "safety", 'stage "North to Yanji" places the map with 4 decimals'),
+        (21, "safety", "the narrative holds an e-mail address"),
+        (29, "spatial", 'stage "Into the sea" places the map outside the region it covers: did you '
          "swap latitude and longitude?"),
     ]
 

@@ -136,13 +136,13 @@ def _stage_places(inspection: Inspection, route: Feature, narrative: Narrative,
                               f'"{place.ref}", which the route does not list in its crossings',
                               f'add "{place.ref}" to the crossings of route "{route.id}", or '
                               f"place the stage at one of them: {', '.join(listed) or 'none yet'}",
-                              path=str(narrative.path), line=stage.line)
+                              path=str(narrative.path), line=stage.line_of("place"))
         elif place.kind == "country" and countries and place.ref not in countries:
             inspection.report("reference", f'stage "{stage.title}" is placed in {place.ref}, a '
                               f'country route "{route.id}" never enters',
                               f"place it in one of {', '.join(map(str, countries))}, or add "
                               f"{place.ref} to the route's countries (and draw the line through "
-                              "it)", path=str(narrative.path), line=stage.line,
+                              "it)", path=str(narrative.path), line=stage.line_of("place"),
                               severity="warning")
 
 

@@ -86,7 +86,7 @@ def _narratives(inspection: Inspection, by_id, countries) -> None:
                 inspection.report(CHECK, f'stage "{stage.title}" goes to {place.kind} '
                                   f'"{place.ref}", which the data does not have',
                                   f"use the id of a {place.kind} feature of routes.geojson",
-                                  path=str(narrative.path), line=stage.line)
+                                  path=str(narrative.path), line=stage.line_of("place"))
 
 
 def _glossary_links(inspection: Inspection) -> None:

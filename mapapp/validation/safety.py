@@ -54,7 +54,7 @@ def check(inspection: Inspection) -> None:
             if stage.place and stage.place.decimals > contract.MAX_DECIMALS:
                 inspection.report(CHECK, f'stage "{stage.title}" places the map with '
                                   f"{stage.place.decimals} decimals", FORMAT_HINT,
-                                  path=str(narrative.path), line=stage.line)
+                                  path=str(narrative.path), line=stage.line_of("place"))
         _personal_text(inspection, narrative.path, _narrative_lines(narrative))
 
 
@@ -160,8 +160,10 @@ def _strings(value, pointer):
 def _narrative_lines(narrative):
     yield 1, narrative.intro
     for stage in narrative.stages:
-        for text in (stage.title, stage.duration, stage.dangers, stage.cost or "", stage.body):
-            yield stage.line, text
+        yield stage.line, stage.title
+        for key in ("duration", "dangers", "cost"):
+            yield stage.line_of(key), getattr(stage, key) or ""
+        yield stage.line, stage.body
 
 
 def _personal_text(inspection: Inspection, path, texts) -> None:

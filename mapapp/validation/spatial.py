@@ -411,7 +411,7 @@ def _positions_in_region(inspection: Inspection) -> set[int]:
                              "data/basemap/places.csv, then rebuild the base map")
                 inspection.report(CHECK, f'stage "{stage.title}" places the map outside the region '
                                   f"it covers{question}", hint,
-                                  path=str(narrative.path), line=stage.line)
+                                  path=str(narrative.path), line=stage.line_of("place"))
     return outside
 
 
@@ -431,7 +431,7 @@ def _distant_stage(inspection: Inspection, route: Feature | None, narrative, sta
                    town: dict) -> None:
     """A stage at a distant town: at the base map's position of it, in a country its route
     lists (the maps cannot show either: they point to it from their edge)."""
-    where = {"path": str(narrative.path), "line": stage.line}
+    where = {"path": str(narrative.path), "line": stage.line_of("place")}
     lon, lat = town["geometry"]["coordinates"]
     if (stage.place.lon, stage.place.lat) != (lon, lat):
         inspection.report(CHECK, f'stage "{stage.title}" places {stage.place.ref} at '
