@@ -51,10 +51,11 @@ class Guide:
         return dict(self.question_aims).get(key, ())
 
 
-def parse_guide(text: str, path: Path, questions: Mapping[str, int]
+def parse_guide(text: str, path: Path, questions: Mapping[str, int | None]
                 ) -> tuple[Guide, list[Issue]]:
     """Read the guide; `questions`: how many questions the context chapter (`context`) and each
-    route (by id) have, which `question_aims` must match."""
+    route (by id) have, which `question_aims` must match (None where a header that cannot be
+    read hides them: its own fault is reported, and the count is not checked)."""
     issues: list[Issue] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     known = len(issues)
@@ -127,7 +128,7 @@ def _aims(value, line: int, issues: list[Issue]) -> tuple[tuple[str, str], ...]:
     return tuple((key, text.strip()) for key, text in value.items())
 
 
-def _question_aims(value, lines: list[str], aims: dict, questions: Mapping[str, int],
+def _question_aims(value, lines: list[str], aims: dict, questions: Mapping[str, int | None],
                    issues: list[Issue]) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
     start = _line_of(lines, "question_aims")
     if value is None and not aims:  # a header that could not be read: its fault says so
@@ -154,7 +155,7 @@ def _question_aims(value, lines: list[str], aims: dict, questions: Mapping[str, 
                 issues.append(Issue(line, f'question_aims of "{key}" names the aim "{aim}", '
                                     "which `aims` does not list",
                                     f"use one of {', '.join(aims) or '(no aims yet)'}"))
-        if len(per_question) != questions[key]:
+        if questions[key] is not None and len(per_question) != questions[key]:
             issues.append(Issue(line, f'question_aims of "{key}" gives {len(per_question)} '
                                 f"aims for {questions[key]} questions",
                                 "give one aim (or a list of aims) per question, in the order "

@@ -104,6 +104,9 @@ class Narrative:
     stages: tuple[Stage, ...]
     teacher_note: str | None = None  # for teachers only, never shown in the story
     glossary_links: tuple[GlossaryLink, ...] = ()
+    # False when the header is there but cannot be read: its questions are unknown, not none,
+    # and whatever depends on them (the guide's aims, their translations) waits for the fix.
+    header_read: bool = True
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class _Parts:
     # line, title, key lines, prose, sources, and the line of each key line
     sections: list[tuple[int, str, dict[str, str], str, tuple[Source, ...], dict[str, int]]]
     links: list[GlossaryLink]
+    header_read: bool
 
 
 def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, list[Issue]]:
@@ -208,7 +212,7 @@ def parse_narrative(text: str, route_id: str, path: Path) -> tuple[Narrative, li
         questions=tuple(parts.header.get("questions") or ()),
         intro=parts.intro, stages=stages,
         teacher_note=parts.header.get("teacher_note"),
-        glossary_links=tuple(parts.links),
+        glossary_links=tuple(parts.links), header_read=parts.header_read,
     )
     return narrative, issues
 
@@ -257,7 +261,7 @@ def parse_page(text: str, path: Path) -> tuple[Page, list[Issue]]:
     original publication, never a copy on a mirror host."""
     issues: list[Issue] = []
     lines = _lines(text)
-    header, body_start = _head(lines, issues, PAGE_HEADER_KEYS, ("title",))
+    header, body_start, _ = _head(lines, issues, PAGE_HEADER_KEYS, ("title",))
     for offset, line in enumerate(lines[body_start:]):
         for url in _MARKDOWN_LINK.findall(line):
             if mirror := contract.mirror_host(url):
@@ -275,7 +279,7 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
     """The header, introduction and `##` sections of a document, read the same way for every
     kind; a section is (line, title, its key lines, prose, sources)."""
     lines = _lines(text)
-    header, body_start = _head(lines, issues, header_keys, required)
+    header, body_start, header_read = _head(lines, issues, header_keys, required)
     headings = _headings(lines, body_start, kind, issues)
     intro_end = headings[0] if headings else len(lines)
     _stray_keys(lines, body_start, intro_end, kind, issues)
@@ -290,7 +294,7 @@ def _split(text: str, issues: list[Issue], header_keys: tuple[str, ...],
         issues.append(Issue(min(body_start + 1, len(lines)), no_sections,
                             f"{kind.missing_hint} ({kind.doc})"))
     intro = "\n".join(line for line in lines[body_start:intro_end] if not line.startswith("# "))
-    return _Parts(header, intro.strip(), sections, links)
+    return _Parts(header, intro.strip(), sections, links, header_read)
 
 
 def _headings(lines: list[str], body_start: int, kind: _Sections,
@@ -361,17 +365,20 @@ def _lines(text: str) -> list[str]:
 
 
 def _head(lines: list[str], issues: list[Issue], keys: tuple[str, ...],
-          required: tuple[str, ...]) -> tuple[dict, int]:
-    """The header (see _header), each of the `required` keys in it or a fault."""
+          required: tuple[str, ...]) -> tuple[dict, int, bool]:
+    """The header (see _header), each of the `required` keys in it or a fault, and whether it
+    could be read."""
     known = len(issues)
     header, body_start = _header(lines, issues, keys)
+    read = header is not None
+    header = header or {}
     for key in required if len(issues) == known or header else ():  # else: the header's fault
         if not header.get(key):
             issues.append(Issue(1, f'the header has no "{key}:" line',
                                 f"add `{key}: …` between the `---` lines at the top" if body_start
                                 else f"start the file with a header: a `---` line, `{key}: …` "
                                      "and another `---` line"))
-    return header, body_start
+    return header, body_start, read
 
 
 def _links(first_line: int, lines: list[str]) -> list[GlossaryLink]:
@@ -380,9 +387,9 @@ def _links(first_line: int, lines: list[str]) -> list[GlossaryLink]:
 
 
 def _header(lines: list[str], issues: list[Issue],
-            keys: tuple[str, ...] = HEADER_KEYS) -> tuple[dict, int]:
+            keys: tuple[str, ...] = HEADER_KEYS) -> tuple[dict | None, int]:
     """The YAML header between `---` lines, its texts and lists checked, and where the body
-    starts; {} when there is none or it cannot be read (the fault is recorded)."""
+    starts; {} when there is none, None when it cannot be read (the fault is recorded)."""
     if not lines or lines[0].strip() != "---":
         return {}, 0
     try:
@@ -390,7 +397,7 @@ def _header(lines: list[str], issues: list[Issue],
     except StopIteration:
         issues.append(Issue(1, "the header starting with --- is never closed",
                             "end the header with a line holding only ---"))
-        return {}, 0
+        return None, 0
     try:
         header = _simple_header(lines[1:end], keys)
         if header is None:
@@ -406,11 +413,11 @@ def _header(lines: list[str], issues: list[Issue],
         else:
             issues.append(Issue(line, f"the header is not valid YAML: {reason}",
                                 "write `key: value` lines; quote texts that contain a colon"))
-        return {}, end + 1
+        return None, end + 1
     if not isinstance(header, dict):
         issues.append(Issue(2, "the header must hold `key: value` lines",
                             f"use {' and '.join(keys)} ({FORMAT_DOC})"))
-        return {}, end + 1
+        return None, end + 1
     def line_of(key) -> int:
         prefix = f"{key}:"
         return next((index + 1 for index in range(1, end) if lines[index].startswith(prefix)), 2)

@@ -121,7 +121,9 @@ def _parse(dataset: Dataset) -> Parsed:
             documents[name], found = parser(source.text, source.path)
             issues += (FileIssue(source.path, issue) for issue in found)
     if dataset.teach is not None and not isinstance(dataset.teach, DataError):
-        questions = {route_id: len(story.questions) for route_id, story in narratives.items()}
+        # A header that cannot be read has questions nobody can count: None, not 0.
+        questions = {route_id: len(story.questions) if story.header_read else None
+                     for route_id, story in narratives.items()}
         if "context" in documents:
             questions[CONTEXT_KEY] = len(documents["context"].questions)
         documents["guide"], found = parse_guide(dataset.teach.text, dataset.teach.path,

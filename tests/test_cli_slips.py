@@ -42,6 +42,8 @@ EXPECTED = {
         STORY, 8, "schema", "error", 'a "duration:" line in the introduction, before the first '
         "stage", "put it right below the `## ` heading of its stage, or write it as a sentence "
         "(see docs/data-format.md, section narratives)"),
+    # Alone: not also the guide's aims for "0 questions" nor the catalogue's header entries
+    # as English "the data no longer has".
     "header-tab": (
         STORY, 2, "schema", "error", "the header has a tab, which YAML does not allow",
         "use spaces instead: one after the colon, two before each `- ` item"),
@@ -54,6 +56,10 @@ EXPECTED = {
         "routes.geojson", 12, "spatial", "error", 'lists crossing "hyesan-changbai", which lies '
         "116 km from its line", "draw the line through the crossing, or list the crossing the "
         "line really takes"),
+    # The typo alone: not also "add CHM to the route's countries".
+    "stage-country-typo": (
+        STORY, 21, "reference", "error", 'stage "North to Yanji" goes to country "CHM", which '
+        "the data does not have", "use the id of a country feature of routes.geojson"),
     "stage-in-country-not-entered": (
         STORY, 21, "reference", "warning", 'stage "North to Yanji" is placed in KOR, a country '
         'route "test-route" never enters', "place it in one of PRK, CHN, or add KOR to the "
