@@ -460,6 +460,18 @@ def test_details_no_cited_source_gives_are_gone_in_korean_too(inspection):
     assert "대부분" not in _korean("context:section-3:body")
 
 
+def test_giving_oneself_up_in_laos_is_told_as_the_aid_organisation_s_account(inspection):
+    """Only the commissioning article of PSALT NK (FACTS section 0, weight M) says people
+    surrender to the authorities in Laos as well as Thailand: the stage says who says so, cites
+    it, and is not `high`."""
+    told = [stage for stage in inspection.narratives["southern-route"].stages
+            if "give themselves up to the authorities in Laos" in stage.body]
+    assert len(told) == 1
+    (stage,) = told
+    assert "A refugee-aid organisation writes" in stage.body
+    assert _cites(stage, "psaltnk.org") and stage.confidence != "high"
+
+
 def _korean(context: str) -> str:
     """The Korean of the content catalogue's entries under one context (a text, or the
     paragraphs of a body), each translated and not marked fuzzy."""
