@@ -70,14 +70,14 @@ def test_a_years_page_shows_that_years_events_and_the_barriers_standing(client, 
 
 def test_the_year_control_carries_what_each_year_shows(client, site_atlas):
     config = config_of(get(client, "/")[1])
-    assert config["year"] is None and config["all"]["address"] == "/"
+    assert config["year"] is None and config["all"]["map"] == "/"
     assert (config["first"], config["last"]) == (FIRST, this_year())
     assert list(config["years"]) == [str(year) for year in site_atlas.years]
     for year in site_atlas.years:
         shown = config["years"][str(year)]
         assert shown["routes"] == [r.id for r in site_atlas.routes_in_use(year)]
         assert shown["barriers"] == [b.id for b in site_atlas.barriers_standing(year)]
-        assert shown["address"] == shown["map"] == f"/years/{year}"
+        assert shown["map"] == f"/years/{year}"
     assert config["years"]["2012"]["status"] == "3 routes in use in 2012."
 
 
@@ -111,12 +111,11 @@ def test_a_route_page_keeps_the_year(client):
     tags = Html(html)
     assert [i["value"] for i in tags.find("input", name="route")] == ["northern-route"]
     assert tags.find("input", type="range")[0]["value"] == str(FIRST)
-    config = config_of(html)
-    assert config["years"]["2012"]["address"] == "/routes/northern-route?year=2012"
-    assert config["years"]["2012"]["map"] == "/years/2012"
+    assert config_of(html)["years"]["2012"]["map"] == "/years/2012"
     links = [a["href"] for a in tags.find("a", class_="route-link")]
     assert links == [f"/routes/{r}?year={FIRST}" for r in
                      ("southern-route", "northern-route", "dmz-route")]
+    assert [a["href"] for a in tags.find("a") if "data-year-all" in a] == ["/routes/northern-route"]
     assert client.get("/routes/northern-route?year=1066").status_code == 404
     assert listed(get(client, "/routes/northern-route")[1]) == dict.fromkeys(listed(html), True)
 

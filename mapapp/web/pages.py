@@ -43,7 +43,7 @@ def _map_page(state: State, route: Route | None, year: int | None = None) -> str
     return render_template(
         "index.html", atlas=atlas, route=route, **map_context(state),
         cumulative=(atlas.series("cumulative") or (None,))[-1],
-        year=year, years_config=years.control(atlas, year, route, SITE_NAME),
+        year=year, years_config=years.control(atlas, year, SITE_NAME),
     )
 
 

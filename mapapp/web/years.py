@@ -19,7 +19,7 @@ from flask_babel import gettext, ngettext
 from werkzeug.exceptions import NotFound
 
 from mapapp.language import format_month
-from mapapp.model import Atlas, Event, Route
+from mapapp.model import Atlas, Event
 from mapapp.web.security import echo
 from mapapp.web.site import State
 from mapapp.web.urls import site_url
@@ -57,22 +57,19 @@ def status(atlas: Atlas, year: int | None) -> str:
     return text
 
 
-def control(atlas: Atlas, year: int | None, route: Route | None, site_name: str) -> dict:
+def control(atlas: Atlas, year: int | None, site_name: str) -> dict:
     """What the year control and static/js/years.js need: the span, the year shown (None: all
     years), and for each year (and "all") the routes in use and the barriers standing, what the
-    live region says, the title of the map page then, this page's address then and the map
-    page's (where "All routes" leads)."""
+    live region says, the title of the map page then and the map page's address (a route's page
+    then is its link's address with ?year=, which the script adds to the route chosen now)."""
     def view(shown: int | None) -> dict:
-        map_page = site_url("pages.year", year=shown) if shown else site_url("pages.index")
         return {"routes": [r.id for r in (atlas.routes_in_use(shown) if shown else atlas.routes)],
                 "barriers": [b.id for b in (atlas.barriers_standing(shown) if shown
                                             else atlas.barriers)],
                 "status": status(atlas, shown),
                 "title": (f"{gettext('The map in %(year)d', year=shown)} · {site_name}" if shown
                           else site_name),
-                "address": (site_url("pages.route", route_id=route.id, year=shown)
-                            if route else map_page),
-                "map": map_page}
+                "map": site_url("pages.year", year=shown) if shown else site_url("pages.index")}
 
     return {"year": year, "first": atlas.years.start, "last": atlas.years.stop - 1,
             "marks": atlas.event_years, "all_label": gettext("All years"), "all": view(None),

@@ -95,6 +95,38 @@ def test_a_year_page_opens_on_its_year_and_a_route_keeps_it(page: Page):
     expect_year(page, LAST)
 
 
+def test_a_route_chosen_in_place_keeps_its_address_as_the_year_moves(page: Page):
+    open_map(page, "/years/2012")
+    page.click("a.route-link[data-route='northern-route']")
+    expect(page).to_have_url(re.compile(r"/routes/northern-route\?year=2012$"))
+    page.focus(SLIDER)
+    page.keyboard.press("End")
+    expect_year(page, LAST)
+    expect(page).to_have_url(re.compile(rf"/routes/northern-route\?year={LAST}$"))
+    page.click("[data-year-all]")
+    expect(page).to_have_url(re.compile(r"/routes/northern-route$"))
+    page.go_back()
+    page.reload()
+    page.wait_for_selector("html.js-ready")
+    expect_year(page, LAST)
+    expect(page.locator("#story-northern-route")).to_be_visible()
+
+
+def test_back_to_the_map_in_place_then_the_year_moves_the_map_page(page: Page):
+    open_map(page, "/routes/northern-route?year=2012")
+    page.locator("#story-northern-route a[data-route='']").click()
+    expect(page).to_have_url(re.compile(r"/years/2012$"))
+    page.focus(SLIDER)
+    page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile(r"/years/2011$"))
+    expect(page.locator(".route-link[aria-current]")).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^The map in 2011 · "))
+    page.reload()
+    page.wait_for_selector("html.js-ready")
+    expect(page.locator(SLIDER)).to_have_value("2011")
+    expect(page.locator(".route-link[aria-current]")).to_have_count(0)
+
+
 @pytest.mark.browser_context_args(java_script_enabled=False)
 def test_without_javascript_the_form_asks_the_server(page: Page):
     page.goto("/")

@@ -8,6 +8,10 @@
  * entry of the browser's history (back and forward return to it): /years/<year> on the map page,
  * ?year=<year> on a route's page, whose links then keep the year.
  *
+ * The address follows the route chosen now (static/js/app.js marks its link aria-current, and
+ * may change it without a page load): that route's link with ?year=, or the year's map page when
+ * none is chosen.
+ *
  * Everything a year shows and says comes from the page (#years-config, written by the server from
  * the data: mapapp/web/years.py), so this script neither decides what is in use nor writes any
  * text. In the static export (relative addresses), and where the browser refuses to change the
@@ -27,7 +31,6 @@
   var status = document.getElementById(input.getAttribute("aria-describedby"));
   var allLink = document.querySelector("[data-year-all]");
   var panel = document.querySelector(".year-panel");
-  var routeField = form.querySelector("input[name=route]");
   var exported = !/^(\/|[a-z][a-z0-9+.-]*:)/i.test(form.getAttribute("action"));
   var mapConfig = window.mapapp && window.mapapp.pageConfig();
   var view = window.mapapp && (window.mapapp.view || (mapConfig && window.mapapp.mapView(mapConfig)));
@@ -38,22 +41,36 @@
     links.push({ link: link, base: link.getAttribute("href").replace(/\?year=\d+$/, "") });
   });
 
+  /* The route chosen now, as its entry in `links`, or undefined on the map of every route. */
+  function chosenRoute() {
+    return links.filter(function (entry) {
+      return entry.link.hasAttribute("aria-current");
+    })[0];
+  }
+
+  function withYear(base, year) {
+    return base + (year === null ? "" : "?year=" + year);
+  }
+
   function shownIn(year) {
     return year === null ? config.all : config.years[String(year)];
   }
 
-  /* The year an address names (its path, or ?year=), or null for all years. */
+  /* The year an address names (?year=, or its path), or null for all years. */
   function yearOf(location) {
-    var match = /\/years\/(\d{4})(?:\.html)?$/.exec(location.pathname) ||
-      /[?&]year=(\d{4})(?:&|$)/.exec(location.search);
+    var match = /[?&]year=(\d{4})(?:&|$)/.exec(location.search) ||
+      /\/years\/(\d{4})(?:\.html)?$/.exec(location.pathname);
     return match && shownIn(Number(match[1])) ? Number(match[1]) : null;
   }
 
+  /* This page's address in a year: the chosen route's page or the year's map page, or in the
+   * export this very file with ?year=. */
   function address(year) {
-    if (!exported) {
-      return shownIn(year).address;
+    if (exported) {
+      return withYear(location.pathname, year);
     }
-    return location.pathname + (year === null ? "" : "?year=" + year);
+    var route = chosenRoute();
+    return route ? withYear(route.base, year) : shownIn(year).map;
   }
 
   /* A new entry in the browser's history for the year shown. */
@@ -80,14 +97,14 @@
     output.textContent = year === null ? config.all_label : String(year);
     links.forEach(function (entry) {
       entry.link.closest("li").hidden = shown.routes.indexOf(entry.link.dataset.route) < 0;
-      entry.link.setAttribute("href", entry.base + (year === null ? "" : "?year=" + year));
+      entry.link.setAttribute("href", withYear(entry.base, year));
     });
     document.querySelectorAll("a[data-route='']").forEach(function (back) {
       back.setAttribute("href", shown.map);
     });
     if (allLink) {
       allLink.parentElement.hidden = year === null;
-      allLink.setAttribute("href", config.all.address);
+      allLink.setAttribute("href", address(null));
     }
     if (panel) {
       panel.hidden = year === null;
@@ -109,7 +126,7 @@
     if (view && view.showYear) {
       view.showYear(year);
     }
-    if (!routeField && !document.querySelector(".route-link[aria-current]")) {
+    if (!chosenRoute()) {
       document.title = shown.title;
     }
     if (options.announce && status) {
@@ -147,6 +164,14 @@
       input.focus();
     });
   }
+  // The reader may choose another route without a page load (static/js/app.js): "Show all
+  // years" then leads to that route's page.
+  var list = document.querySelector(".route-list");
+  if (allLink && list) {
+    new MutationObserver(function () {
+      allLink.setAttribute("href", address(null));
+    }).observe(list, { subtree: true, attributes: true, attributeFilter: ["aria-current"] });
+  }
   window.addEventListener("popstate", function (event) {
     var state = event.state;
     var year = state && state.year !== undefined ? state.year : yearOf(location);
@@ -154,9 +179,9 @@
   });
 
   form.querySelector("[type=submit]").hidden = true;
-  // The server rendered the page's own year; a ?year= it could not see (the static export) is
-  // shown now, without announcing it.
-  var initial = config.year === null ? yearOf(location) : config.year;
+  // The server rendered the page's own year; a ?year= it could not see (the static export, where
+  // a year's page too keeps a year chosen since in ?year=) is shown now, without announcing it.
+  var initial = yearOf(location) || config.year;
   show(initial, { announce: false });
   history.replaceState(Object.assign({}, history.state, { year: initial }), "", location.href);
 })();
