@@ -120,6 +120,17 @@ def test_a_route_page_keeps_the_year(client):
     assert listed(get(client, "/routes/northern-route")[1]) == dict.fromkeys(listed(html), True)
 
 
+@pytest.mark.parametrize(("path", "twin"), [
+    (f"/routes/northern-route?year={FIRST}", f"/ko/routes/northern-route?year={FIRST}"),
+    (f"/ko/routes/northern-route?year={FIRST}", f"/routes/northern-route?year={FIRST}"),
+    ("/years/2012", "/ko/years/2012"),
+    ("/ko/routes/northern-route", "/routes/northern-route"),
+])
+def test_the_link_to_the_other_language_keeps_the_year(client, path, twin):
+    _, html = get(client, path)
+    assert [a["href"] for a in Html(html).find("a") if "data-twin" in a] == [twin]
+
+
 def test_the_timeline_has_every_event_in_order_by_decade_with_sources_and_arrivals(client,
                                                                                   site_atlas):
     _, html = get(client, "/timeline")

@@ -37,7 +37,7 @@ from mapapp.translation import LANGUAGES, SOURCE_LANGUAGE, Foreign, Mixed
 from mapapp.web.urls import shareable_url, site_url
 
 PARAMETER = "lang"  # the language's name in rule defaults and in the API's query
-KEPT_IN_TWIN = ("step",)  # what of a page's context its twin in another language keeps
+KEPT_IN_TWIN = ("step", "year")  # what of a page's context its twin in another language keeps
 
 
 def prefixed(rule: str, language: str) -> str:
@@ -163,7 +163,7 @@ def alternates(context) -> list[Alternate]:
     """This page in every language, its own first: for <link rel="alternate" hreflang> (only
     where MAPAPP_PUBLIC_URL says where the site is published) and the link to the twin. The
     twin keeps what the address names (route, year) and what the page shows of it (the slide:
-    `step`); static/js/i18n.js carries over what scripts changed since."""
+    `step`, a route page's `year`); static/js/i18n.js carries over what scripts changed since."""
     endpoint, values = request.endpoint, dict(request.view_args or {})
     if context.get("error"):
         endpoint, values = "pages.index", {}  # no twin of a page that is not there: the home

@@ -127,6 +127,24 @@ def test_back_to_the_map_in_place_then_the_year_moves_the_map_page(page: Page):
     expect(page.locator(".route-link[aria-current]")).to_have_count(0)
 
 
+def test_the_link_to_the_other_language_keeps_the_year(page: Page):
+    open_map(page)
+    twin = page.locator("a[data-twin][hreflang=ko]").first
+    expect(twin).to_have_attribute("href", "/ko/")
+    page.focus(SLIDER)
+    page.keyboard.press("Home")
+    expect(twin).to_have_attribute("href", re.compile(rf"/ko/years/{FIRST}$"))
+    page.click("a.route-link[data-route='northern-route']")
+    expect(page.locator("#story-northern-route")).to_be_visible()
+    page.focus(SLIDER)
+    page.keyboard.press("End")
+    expect(twin).to_have_attribute("href", re.compile(rf"/ko/routes/northern-route\?year={LAST}$"))
+    page.click("[data-year-all]")
+    expect(twin).to_have_attribute("href", re.compile(r"/ko/routes/northern-route$"))
+    page.go_back()
+    expect(twin).to_have_attribute("href", re.compile(rf"/ko/routes/northern-route\?year={LAST}$"))
+
+
 @pytest.mark.browser_context_args(java_script_enabled=False)
 def test_without_javascript_the_form_asks_the_server(page: Page):
     page.goto("/")

@@ -5,6 +5,8 @@
  * - The link to this page in the other language (a[data-twin]) follows what the reader is
  *   looking at: the scripts change the address (a route chosen, ?step= of a slide, a year) and
  *   the link then leads to the same place in the other language, from the site or the export.
+ *   It is rewritten when a script says it changed the address (a "mapapp:address" event on the
+ *   document), on back and forward, and in any case just before the reader uses it.
  * - On the English front page, a browser whose preferred language is another edition's is
  *   offered that edition (a notice, never a redirect), until the reader closes it.
  */
@@ -48,16 +50,22 @@
     return root.href + rest + location.search + location.hash;
   }
 
-  function follow(event) {
-    var link = event.target instanceof Element ? event.target.closest("a[data-twin]") : null;
+  function follow(link) {
     var address = link && twin(link);
     if (address) {
       link.href = address;
     }
   }
   ["click", "auxclick", "contextmenu", "focusin", "pointerover"].forEach(function (type) {
-    document.addEventListener(type, follow, true);
+    document.addEventListener(type, function (event) {
+      follow(event.target instanceof Element ? event.target.closest("a[data-twin]") : null);
+    }, true);
   });
+  function followAll() {
+    document.querySelectorAll("a[data-twin]").forEach(follow);
+  }
+  document.addEventListener("mapapp:address", followAll);
+  window.addEventListener("popstate", followAll);
 
   /* The notice offering another edition: shown when the browser's first language the site has
    * is that edition's, and not closed before. */

@@ -10,7 +10,8 @@
  *
  * The address follows the route chosen now (static/js/app.js marks its link aria-current, and
  * may change it without a page load): that route's link with ?year=, or the year's map page when
- * none is chosen.
+ * none is chosen. The link to the page in the other language is told each new address
+ * ("mapapp:address", static/js/i18n.js).
  *
  * Everything a year shows and says comes from the page (#years-config, written by the server from
  * the data: mapapp/web/years.py), so this script neither decides what is in use nor writes any
@@ -79,7 +80,9 @@
       history.pushState(Object.assign({}, history.state, { year: year }), "", address(year));
     } catch (error) {
       // A page opened from a file may not change its address: the year is shown all the same.
+      return;
     }
+    document.dispatchEvent(new CustomEvent("mapapp:address"));
   }
 
   var current = config.year;
