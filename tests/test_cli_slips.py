@@ -61,9 +61,14 @@ EXPECTED = {
         STORY, 21, "reference", "error", 'stage "North to Yanji" goes to country "CHM", which '
         "the data does not have", "use the id of a country feature of routes.geojson"),
     "stage-in-country-not-entered": (
-        STORY, 21, "reference", "warning", 'stage "North to Yanji" is placed in KOR, a country '
+        STORY, 21, "reference", "error", 'stage "North to Yanji" is placed in KOR, a country '
         'route "test-route" never enters', "place it in one of PRK, CHN, or add KOR to the "
         "route's countries (and draw the line through it)"),
+    # A town the base map has in a country the route does not list.
+    "stage-town-in-country-not-entered": (
+        STORY, 21, "spatial", "error", 'stage "North to Yanji" is placed at Vladivostok, in RUS, '
+        'a country route "test-route" never enters', "place it in one of PRK, CHN, or add RUS to "
+        "the route's countries (and draw the line through it)"),
     "stages-out-of-order": (
         STORY, 19, "spatial", "warning", 'stage "Across the Tumen" comes after stage "North to '
         "Yanji\" in the story, but lies before it along the route's line",
@@ -102,10 +107,23 @@ def test_each_slip_is_one_problem_at_its_line_with_a_hint(slip):
     assert result.exit_code == (1 if severity == "error" else 0)
 
 
-@pytest.mark.parametrize("slip", ["stage-in-country-not-entered", "stages-out-of-order"])
-def test_a_warning_fails_only_with_strict(slip):
-    assert validate(str(SLIPS / slip)).exit_code == 0
-    assert validate("--strict", str(SLIPS / slip)).exit_code == 1
+def test_a_warning_fails_only_with_strict():
+    assert validate(str(SLIPS / "stages-out-of-order")).exit_code == 0
+    assert validate("--strict", str(SLIPS / "stages-out-of-order")).exit_code == 1
+
+
+@pytest.mark.parametrize("place, problems", [
+    ("Kraskino @ 42.78, 130.75", 0),  # 5 km into Russia: China's, at the base map's scale
+    ("Kraskino @ 42.72, 130.9", 1),  # 14 km into Russia
+])
+def test_a_town_near_a_listed_country_may_stand_for_it(tmp_path, place, problems):
+    shutil.copytree(DATA / "valid", tmp_path / "data")
+    story = tmp_path / "data" / STORY
+    story.write_text(story.read_text().replace("Yanji @ 42.89, 129.5", place))
+    result = validate("--format", "json", str(tmp_path / "data"))
+    assert [p["message"] for p in json.loads(result.stdout)] == [
+        'stage "North to Yanji" is placed at Kraskino, in RUS, a country route "test-route" '
+        "never enters"][:problems]
 
 
 def test_every_slip_folder_is_pinned():

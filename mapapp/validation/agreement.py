@@ -2,10 +2,10 @@
 order its line is drawn, and the crossings it lists lie on its line.
 
 Each side may be right alone and the two still disagree; the site would then number a stage on
-the map where the line never passes, or fly backwards along it. A stage in a country the route
-does not list, or out of the line's order, is a warning: a line is drawn at the base map's scale
-and may leave out a last flight, and a story may turn back where the line does not; `mapapp
-validate --strict` fails on them.
+the map where the line never passes, or fly backwards along it. A stage placed in a country the
+route does not list (`place: country X`, or a town the base map has in X) is an error: one of
+the two is wrong, and the hint says which to change. Stages out of the line's order are a
+warning: a story may turn back where the line does not; `mapapp validate --strict` fails on it.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 
-from mapapp.narrative import Narrative
+from mapapp import region
+from mapapp.basemap import BasemapError
+from mapapp.narrative import Narrative, Stage
 from mapapp.parsing import Feature
 from mapapp.validation.core import Inspection
-from mapapp.validation.spatial import TO_AEQD, transform
+from mapapp.validation.spatial import TO_AEQD, countries_at, transform
 
 CROSSING_TOLERANCE_M = 10_000  # a route's crossing lies on its line, give or take a town
 STAGE_NEAR_M = 50_000  # a stage this close to the line has a place along it
 BACKTRACK_M = 20_000  # stages closer than this along the line are in any order
+TOWN_BORDER_M = 10_000  # a town this close to a country may lie in it, at the base map's scale
 
 
 def check(inspection: Inspection) -> None:
@@ -42,6 +45,7 @@ def check(inspection: Inspection) -> None:
     # A stage in a country with no feature (a typo) is reported by the reference check alone.
     known = {code for ref in inspection.features_in("country")
              if isinstance(code := ref.properties.get("iso3"), str)}
+    towns = _town_countries(inspection, stories, points)
     for route in routes:
         line = lines[route.index]
         crossings = route.properties.get("crossings")
@@ -51,7 +55,8 @@ def check(inspection: Inspection) -> None:
         narrative = stories.get(route.index)
         if narrative is None:
             continue
-        _stage_places(inspection, route, narrative, listed, by_id, known)
+        _stage_places(inspection, route, narrative, listed, by_id, known,
+                      towns.get(route.index, {}))
         if isinstance(line, LineString):
             _travel_order(inspection, narrative, line, points[route.index])
 
@@ -107,6 +112,30 @@ def _stage_points(stories: dict[int, Narrative], metric: dict[str, object]) -> d
     return points
 
 
+def _town_countries(inspection: Inspection, stories: dict[int, Narrative],
+                    points: dict[int, list]) -> dict[int, dict[int, tuple[str, set[str]]]]:
+    """By route and stage number, the base map's country of each stage placed at a town inside
+    the map's region, with the countries within TOWN_BORDER_M of it; none when the base map
+    cannot be read (the spatial check says so). A town beyond the region is a `distant` town
+    of the base map or a fault, both for the spatial check."""
+    where = [(route_index, number, (place.lon, place.lat), points[route_index][number])
+             for route_index, story in stories.items()
+             for number, place in enumerate(stage.place for stage in story.stages)
+             if place is not None and place.kind == "point"
+             and region.in_region(place.lon, place.lat)]
+    try:
+        found = countries_at(inspection, np.array([lonlat for _, _, lonlat, _ in where],
+                                                  dtype=float).reshape(-1, 2),
+                             [point for *_, point in where], TOWN_BORDER_M)
+    except BasemapError:
+        return {}
+    towns: dict[int, dict[int, tuple[str, set[str]]]] = {}
+    for (route_index, number, _, _), (code, near) in zip(where, found, strict=True):
+        if code is not None:
+            towns.setdefault(route_index, {})[number] = (code, near)
+    return towns
+
+
 def _crossings_on_line(inspection: Inspection, route: Feature, line, listed: list[str],
                        by_id: dict[str, Feature], metric: dict[str, object]) -> None:
     for index, crossing_id in enumerate(listed):
@@ -122,13 +151,14 @@ def _crossings_on_line(inspection: Inspection, route: Feature, line, listed: lis
 
 
 def _stage_places(inspection: Inspection, route: Feature, narrative: Narrative,
-                  listed: list[str], by_id: dict[str, Feature], known: set[str]) -> None:
+                  listed: list[str], by_id: dict[str, Feature], known: set[str],
+                  towns: dict[int, tuple[str, set[str]]]) -> None:
     countries = route.properties.get("countries")
     countries = countries if isinstance(countries, list) else []
     # A listed id that names no crossing is the cause (the reference check reports it); a stage
     # at another crossing may be its consequence, not another fault.
     resolved = all(getattr(by_id.get(c), "layer", None) == "crossing" for c in listed)
-    for stage in narrative.stages:
+    for number, stage in enumerate(narrative.stages):
         place = stage.place
         if place is None:
             continue
@@ -142,12 +172,21 @@ def _stage_places(inspection: Inspection, route: Feature, narrative: Narrative,
                               path=str(narrative.path), line=stage.line_of("place"))
         elif (place.kind == "country" and countries and place.ref not in countries
               and place.ref in known):
-            inspection.report("reference", f'stage "{stage.title}" is placed in {place.ref}, a '
-                              f'country route "{route.id}" never enters',
-                              f"place it in one of {', '.join(map(str, countries))}, or add "
-                              f"{place.ref} to the route's countries (and draw the line through "
-                              "it)", path=str(narrative.path), line=stage.line_of("place"),
-                              severity="warning")
+            _not_entered(inspection, "reference", route, countries, narrative, stage, place.ref,
+                         f"in {place.ref}")
+        elif number in towns and countries and not towns[number][1] & set(countries):
+            code = towns[number][0]
+            _not_entered(inspection, "spatial", route, countries, narrative, stage, code,
+                         f"at {place.ref}, in {code}")
+
+
+def _not_entered(inspection: Inspection, check: str, route: Feature, countries: list,
+                 narrative: Narrative, stage: Stage, code: str, where: str) -> None:
+    inspection.report(check, f'stage "{stage.title}" is placed {where}, a country route '
+                      f'"{route.id}" never enters',
+                      f"place it in one of {', '.join(map(str, countries))}, or add {code} to "
+                      "the route's countries (and draw the line through it)",
+                      path=str(narrative.path), line=stage.line_of("place"))
 
 
 def _travel_order(inspection: Inspection, narrative: Narrative, line: LineString,

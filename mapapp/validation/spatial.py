@@ -159,15 +159,19 @@ class _Countries:
         return tree.query_nearest(shapely.points(points), all_matches=False,
                                   return_distance=True)[1]
 
+    def metric_tree(self) -> shapely.STRtree:
+        """An index of the countries in metres, in the order of `codes`."""
+        if self._metric_tree is None:
+            self._metric_tree = shapely.STRtree([self.metric[code] for code in self.codes])
+        return self._metric_tree
+
     def _land_borders_around(self, *bounds: float) -> shapely.STRtree | None:
         """An index of the segments of the lines two countries share, of the countries within
         the tolerance of the box; None where there is none."""
         if bounds in self._land_borders:
             return self._land_borders[bounds]
-        if self._metric_tree is None:
-            self._metric_tree = shapely.STRtree([self.metric[code] for code in self.codes])
         box = shapely.box(*bounds).buffer(BORDER_TOLERANCE_M)
-        near = sorted(self._metric_tree.query(box))
+        near = sorted(self.metric_tree().query(box))
         lines = shapely.get_parts([
             self.border(self.codes[a], self.codes[b]) for a in near for b in near
             if a < b and self.metric[self.codes[a]].intersects(self.metric[self.codes[b]])])
@@ -312,6 +316,23 @@ def _latitudes(mercator_y):
 @lru_cache(maxsize=4)
 def _countries(basemap: CountryShapes) -> _Countries:
     return _Countries(list(basemap.codes), list(basemap.shapes))
+
+
+def countries_at(inspection: Inspection, lonlat: np.ndarray, metric: list,
+                 within_m: float) -> list[tuple[str | None, set[str]]]:
+    """For each [lon, lat] position (`metric`: the same points in metres): the base map's
+    country it lies in (None at sea) and every country within `within_m` of it, which it may
+    stand for at the base map's scale. Raises BasemapError when the base map cannot be read."""
+    countries = _countries(country_shapes(inspection.dataset.basemap_path))
+    if not len(lonlat):
+        return []
+    x, y = _TO_MERCATOR.transform(lonlat[:, 0], lonlat[:, 1])
+    found = countries.at_each(np.column_stack([x, y]))
+    near, index = countries.metric_tree().query(metric, predicate="dwithin", distance=within_m)
+    nearby: list[set[str]] = [set() for _ in metric]
+    for point, country in zip(near, index, strict=True):
+        nearby[point].add(countries.codes[country])
+    return list(zip(found, nearby, strict=True))
 
 
 def check(inspection: Inspection) -> None:
