@@ -4,10 +4,12 @@ fault fixtures cannot pin (a date that depends on today)."""
 
 import datetime
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from helpers import SITE_DATA
 
 from mapapp import contract
@@ -148,3 +150,31 @@ def test_the_shipped_events_arrivals_match_the_statistics():
     told = {2009: "2,914", 2011: "2,706", 2012: "1,502", 2019: "1,047", 2020: "229", 2021: "63",
             2024: "236"}
     assert {year: f"{arrivals[year]:,}" for year in told} == told
+
+
+# -- the texts that say when China began fencing the border agree with its barriers (FACTS E7) ----
+def _first_year_of_the_fences(text: str, words: tuple[str, ...]) -> int:
+    """The first year named in the first sentence of `text` that speaks of fences."""
+    [sentence, *_] = [s for s in re.split(r"(?<=[.!?])\s+", text) if any(w in s for w in words)]
+    return int(re.search(r"\b(1[0-9]{3}|20[0-9]{2})(?=\b|년)", sentence).group(1))
+
+
+def test_the_shipped_texts_date_chinas_first_fences_as_its_barriers_do():
+    """China's policy and the southern route, in English and in Korean, date China's first fences
+    from the year its first barrier stands (wire fences on Tumen crossing routes from 2003; the
+    Yalu near Dandong followed in 2006), not from 2006."""
+    atlas = load_atlas(SHIPPED)
+    first = min(b.period[0] for b in atlas.barriers if b.name.startswith("Chinese"))
+    assert first == 2003
+    [southern] = [route for route in atlas.routes if route.id == "southern-route"]
+    [crossing] = [p for p in southern.narrative.stages[0].body.split("\n\n") if "fenc" in p]
+    texts = {"country:country-chn:policy": atlas.country("CHN").policy,
+             "route:southern-route:summary": southern.summary,
+             "route:southern-route:stage-1:body": crossing}
+    with (SHIPPED.parent / "translations" / "ko.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    for context, english in texts.items():
+        assert _first_year_of_the_fences(english, ("fence", "fencing")) == first, context
+        korean = catalogue.get(english, context=context)
+        assert korean and korean.string and not korean.fuzzy, context
+        assert _first_year_of_the_fences(korean.string, ("울타리", "철조망")) == first, context
