@@ -59,7 +59,15 @@ EXPECTED = {
     # The typo alone: not also "add CHM to the route's countries".
     "stage-country-typo": (
         STORY, 21, "reference", "error", 'stage "North to Yanji" goes to country "CHM", which '
-        "the data does not have", "use the id of a country feature of routes.geojson"),
+        "the data does not have",
+        "did you mean CHN? Else use the id of a country feature of routes.geojson"),
+    "stage-crossing-typo": (
+        STORY, 10, "reference", "error", 'stage "Across the Tumen" goes to crossing '
+        '"musan-nanpin", which the data does not have',
+        'did you mean "musan-nanping"? Else use the id of a crossing feature of routes.geojson'),
+    "route-crossing-typo": (
+        "routes.geojson", 12, "reference", "error", 'uses crossing "musan-nanpnig", but that id '
+        "names no feature", 'did you mean "musan-nanping"? Else add the crossing feature'),
     "stage-in-country-not-entered": (
         STORY, 21, "reference", "error", 'stage "North to Yanji" is placed in KOR, a country '
         'route "test-route" never enters', "place it in one of PRK, CHN, or add KOR to the "

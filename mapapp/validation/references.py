@@ -35,6 +35,7 @@ def check(inspection: Inspection) -> None:
                                   "(scripts/build_basemap.py)", ref, ("properties", "iso3"))
     for ref in inspection.features_in("route", "crossing"):
         _codes_have_countries(inspection, ref, countries)
+    crossing_ids = [key for key, ref in by_id.items() if ref.layer == "crossing"]
     for ref in inspection.features_in("route"):
         crossings = ref.properties.get("crossings")
         for index, crossing in enumerate(crossings if isinstance(crossings, list) else []):
@@ -43,26 +44,33 @@ def check(inspection: Inspection) -> None:
             target = by_id.get(crossing)
             if target is None or target.layer != "crossing":
                 what = "no feature" if target is None else f'a {target.layer}, not a crossing'
+                close = closest(crossing, crossing_ids)
                 inspection.report(CHECK, f'uses crossing "{crossing}", but that id names {what}',
-                                  "add the crossing feature, or correct the id",
+                                  f'did you mean "{close}"? Else add the crossing feature'
+                                  if close else "add the crossing feature, or correct the id",
                                   ref, ("properties", "crossings", index))
-    _narratives(inspection, by_id, countries)
+    _narratives(inspection, by_id, countries, crossing_ids)
     _glossary_links(inspection)
+
+
+def closest(name: str, known) -> str | None:
+    """The known id or code a mistyped one most probably meant ("did you mean …?"), if any."""
+    return next(iter(difflib.get_close_matches(name, known, n=1, cutoff=0.6)), None)
 
 
 def _codes_have_countries(inspection: Inspection, ref: Feature, countries) -> None:
     codes = ref.properties.get("countries")
     for index, code in enumerate(codes if isinstance(codes, list) else []):
         if isinstance(code, str) and len(code) == 3 and code not in countries:
-            close = difflib.get_close_matches(code, countries, n=1, cutoff=0.6)
-            hint = (f"did you mean {close[0]}? Else add" if close else "add")
+            close = closest(code, countries)
+            hint = f"did you mean {close}? Else add" if close else "add"
             inspection.report(CHECK, f"lists {code}, which has no country feature",
                               f'{hint} a feature with "layer": "country", "iso3": "{code}" and '
                               "its role, policy and sources (docs/maintainers.md, adding a "
                               "country)", ref, ("properties", "countries", index))
 
 
-def _narratives(inspection: Inspection, by_id, countries) -> None:
+def _narratives(inspection: Inspection, by_id, countries, crossing_ids: list[str]) -> None:
     dataset = inspection.dataset
     # Broken routes still own their narratives: their fault is reported once, elsewhere.
     routes = {ref.id: ref for ref in inspection.features if ref.layer == "route" and ref.id}
@@ -83,9 +91,14 @@ def _narratives(inspection: Inspection, by_id, countries) -> None:
                 continue
             target = by_id.get(place.ref) if place.kind == "crossing" else countries.get(place.ref)
             if target is None or (place.kind == "crossing" and target.layer != "crossing"):
+                close = closest(place.ref, crossing_ids if place.kind == "crossing"
+                                else countries)
+                hint = f"use the id of a {place.kind} feature of routes.geojson"
+                if close:
+                    hint = (f'did you mean "{close}"? Else {hint}' if place.kind == "crossing"
+                            else f"did you mean {close}? Else {hint}")
                 inspection.report(CHECK, f'stage "{stage.title}" goes to {place.kind} '
-                                  f'"{place.ref}", which the data does not have',
-                                  f"use the id of a {place.kind} feature of routes.geojson",
+                                  f'"{place.ref}", which the data does not have', hint,
                                   path=str(narrative.path), line=stage.line_of("place"))
 
 
@@ -108,8 +121,8 @@ def _glossary_links(inspection: Inspection) -> None:
                         "(see docs/data-format.md, glossary)")
             else:
                 message = f"the link to glossary:{link.id} names no entry of the glossary"
-                close = difflib.get_close_matches(link.id, ids, n=1, cutoff=0.6)
-                hint = (f"did you mean glossary:{close[0]}?" if close else
+                close = closest(link.id, ids)
+                hint = (f"did you mean glossary:{close}?" if close else
                         f"add a `## {link.id or 'id'}` entry with a `term:` line to "
                         f"{glossary_path}, or link one of its entries")
             inspection.report(CHECK, message, hint, path=str(document.path), line=link.line)
