@@ -23,7 +23,7 @@ from pathlib import Path
 import shapely
 
 from mapapp import contract
-from mapapp.loading import DataError, documents, read_text, syntax_error
+from mapapp.loading import DataError, document_kind, documents, read_text, syntax_error
 from mapapp.narrative import CONTEXT_HEADER_KEYS, GLOSSARY_HEADER_KEYS, HEADER_KEYS
 
 TOP_KEYS = ("type", "name", "bbox", "features")
@@ -62,10 +62,8 @@ def formatted_data(path: Path) -> list[Formatted]:
     the documents and statistics beside it, or one document (.md) or statistics file (.csv).
     DataError when one of them cannot be read: then nothing is to be written."""
     path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return [formatted_document(path, "statistics")]
-    if path.suffix.lower() == ".md":
-        kind = {"context.md": "context", "glossary.md": "glossary"}.get(path.name, "narrative")
+    kind = document_kind(path)
+    if kind is not None:
         return [formatted_document(path, kind)]
     found = [Formatted(path, *_canonical(path))]
     return found + [formatted_document(file, kind) for kind, file in documents(path)]

@@ -184,6 +184,11 @@ class Dataset:
     translations: dict[str, TextFile | DataError] = field(default_factory=dict)
 
     @property
+    def glossary_path(self) -> Path:
+        """Where the glossary is, or goes when there is none yet (a hint names it)."""
+        return Path(self.geojson.path).parent / GLOSSARY
+
+    @property
     def basemap_path(self) -> Path:
         """The base map's countries, which the spatial checks and every map read."""
         return self.basemap["countries"]
@@ -236,6 +241,33 @@ def files_to_check(path: Path | str) -> list[Path]:
                             "statistics (.csv)")
         return files
     return [data_file(path)]
+
+
+def what_to_check(path: Path | str) -> tuple[str, Path]:
+    """What `mapapp validate` checks for one of the files files_to_check lists, by its name:
+    ("data", the GeoJSON); ("translation", the GeoJSON that a content catalogue (.po)
+    translates, in the folder above the catalogue's own); or a document checked alone for its
+    own form, ("narrative" | "context" | "glossary" | "statistics", the file). DataError when
+    a catalogue or the data it translates is not there."""
+    path = data_file(path)
+    if path.suffix.lower() == ".po":
+        read_text(path)  # a DataError when it is not there
+        folder = path.resolve().parent.parent
+        if folder.is_relative_to(Path.cwd()):
+            folder = folder.relative_to(Path.cwd())  # the paths as the maintainer types them
+        return "translation", data_file(folder)
+    return document_kind(path) or "data", path
+
+
+def document_kind(path: Path | str) -> str | None:
+    """What a hand-written file is, by its name: "statistics" (.csv), "context", "glossary" or
+    else "narrative" (.md); None for any other file."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return "statistics"
+    if path.suffix.lower() == ".md":
+        return {CONTEXT: "context", GLOSSARY: "glossary"}.get(path.name, "narrative")
+    return None
 
 
 def documents(data_path: Path | str) -> list[tuple[str, Path]]:

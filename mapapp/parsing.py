@@ -23,7 +23,14 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.catalogue import Catalogue, read_catalogue
 from mapapp.contract import Issue
 from mapapp.guide import CONTEXT_KEY, Guide, parse_guide
-from mapapp.loading import DataError, Dataset, JsonDocument, Pointer, cycle_collection_paused
+from mapapp.loading import (
+    DataError,
+    Dataset,
+    JsonDocument,
+    Pointer,
+    TextFile,
+    cycle_collection_paused,
+)
 from mapapp.narrative import (
     Chapter,
     Glossary,
@@ -91,6 +98,17 @@ class Parsed:
     @property
     def document(self) -> JsonDocument:
         return self.dataset.geojson
+
+
+def parse_alone(kind: str, source: TextFile) -> list[Issue]:
+    """The faults of one document parsed for its own form (`mapapp validate story.md`), by its
+    kind (loading.document_kind): whether its links and places resolve needs the dataset."""
+    if kind == "statistics":
+        return parse_statistics(source.text)[1]
+    if kind == "narrative":
+        return parse_narrative(source.text, source.path.stem, source.path)[1]
+    parser = {"context": parse_context, "glossary": parse_glossary}[kind]
+    return parser(source.text, source.path)[1]
 
 
 def parse(dataset: Dataset) -> Parsed:

@@ -36,10 +36,6 @@ def static_dir() -> Path:
     return PACKAGE_DIR / "static"
 
 
-def default_data_path() -> Path:
-    return data_dir() / "routes.geojson"
-
-
 def openapi_path() -> Path:
     """docs/openapi.yaml, which the site also serves (shipped as `mapapp/docs`)."""
     return _bundled("docs") / "openapi.yaml"

@@ -39,7 +39,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from mapapp import paths
-from mapapp.loading import BASEMAP, BASEMAP_LAYERS, TRANSLATIONS, default_data_path, input_files
+from mapapp.loading import basemap_files, default_data_path, input_files, translation_file
 from mapapp.web import create_app
 
 LANGUAGE = "ko"
@@ -71,7 +71,7 @@ def characters() -> set[str]:
     """Every character a Korean page can show, from where the Korean text is kept."""
     texts = [Locale.parse(LANGUAGE).get_display_name(LANGUAGE)]
     catalogues = [paths.PACKAGE_DIR / "translations" / LANGUAGE / "LC_MESSAGES" / "messages.po",
-                  default_data_path().parent / TRANSLATIONS[LANGUAGE]]
+                  translation_file(default_data_path(), LANGUAGE)]
     for catalogue in catalogues:
         if catalogue.exists():
             with catalogue.open("rb") as handle:
@@ -79,9 +79,8 @@ def characters() -> set[str]:
                     strings = message.string if isinstance(message.string, tuple) else (
                         message.string,)
                     texts += [text for text in strings if text]
-    for layer in BASEMAP_LAYERS:
-        path = default_data_path().parent / BASEMAP / f"{layer}.geojson"
-        if path.exists():
+    for path in basemap_files(default_data_path()).values():
+        if path.exists():  # the countries are listed even before they are built
             features = json.loads(path.read_text(encoding="utf-8")).get("features", [])
             texts += [feature["properties"].get("name_ko") or "" for feature in features]
     # What the data writes in Korean itself: the titles of Korean sources, shown as published.

@@ -5,16 +5,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mapapp import paths
+from mapapp import loading, paths
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = ("from mapapp import paths; "
-         "print(paths.templates_dir()); print(paths.default_data_path()); print(paths.static_dir())")
+PROBE = ("from mapapp import loading, paths; print(paths.templates_dir()); "
+         "print(loading.default_data_path()); print(paths.static_dir())")
+# The shipped data, not a $MAPAPP_DATA the run may have been given.
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "MAPAPP_DATA"}
 
 
-def test_a_checkout_uses_the_top_level_folders():
+def test_a_checkout_uses_the_top_level_folders(monkeypatch):
+    monkeypatch.delenv("MAPAPP_DATA", raising=False)
     assert paths.templates_dir() == ROOT / "templates"
-    assert paths.default_data_path() == ROOT / "data" / "routes.geojson"
+    assert loading.default_data_path() == ROOT / "data" / "routes.geojson"
 
 
 def test_a_plain_install_carries_templates_data_and_static_files(tmp_path):
@@ -25,7 +28,7 @@ def test_a_plain_install_carries_templates_data_and_static_files(tmp_path):
         capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr
     probe = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)})
+                           cwd=tmp_path, env={**ENVIRONMENT, "PYTHONPATH": str(target)})
     templates, data, static = (Path(line) for line in probe.stdout.split())
     assert templates == target / "mapapp" / "templates"
     assert data == target / "mapapp" / "data" / "routes.geojson"
@@ -40,5 +43,5 @@ def test_a_plain_install_carries_templates_data_and_static_files(tmp_path):
     assert (target / "mapapp" / "docs" / "openapi.yaml").is_file(), "served at /api/openapi.yaml"
     # Run from elsewhere, with only the installed copy importable: it validates its own data.
     validate = subprocess.run([sys.executable, "-m", "mapapp", "validate"], capture_output=True,
-                              text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)})
+                              text=True, cwd=tmp_path, env={**ENVIRONMENT, "PYTHONPATH": str(target)})
     assert validate.returncode == 0, validate.stdout + validate.stderr

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mapapp.contract import Issue
 from mapapp.loading import (
-    CONTEXT,
-    GLOSSARY,
     Dataset,
     cycle_collection_paused,
-    data_file,
     load_dataset,
     read_text,
+    what_to_check,
 )
-from mapapp.narrative import parse_context, parse_glossary, parse_narrative
-from mapapp.parsing import Parsed, parse
-from mapapp.statistics import parse_statistics
+from mapapp.parsing import Parsed, parse, parse_alone
 from mapapp.validation import (
     agreement,
     chronology,
@@ -76,26 +71,13 @@ def validate_file(path: Path | str) -> list[Problem]:
     holding routes.geojson, a single narrative, the context chapter or the glossary (.md), or
     the statistics (.csv). A file alone is checked for its own form: whether its glossary links
     and places resolve needs the whole dataset. A content catalogue (.po) is checked against
-    the data it translates, the folder above its own: its `translation` problems only."""
-    path = data_file(path)
-    if path.suffix.lower() == ".po":
-        read_text(path)  # a DataError when it is not there
-        folder = path.resolve().parent.parent
-        if folder.is_relative_to(Path.cwd()):
-            folder = folder.relative_to(Path.cwd())  # the paths as the maintainer types them
-        return [problem for problem in validate_path(data_file(folder))
-                if problem.check == "translation"]
-    if path.suffix.lower() not in (".md", ".csv"):
+    the data it translates, the folder above its own: its `translation` problems only
+    (loading.what_to_check says which)."""
+    kind, path = what_to_check(path)
+    if kind == "data":
         return validate_path(path)
-    text = read_text(path).text
-    issues: list[Issue]
-    if path.name == CONTEXT:
-        issues = parse_context(text, path)[1]
-    elif path.name == GLOSSARY:
-        issues = parse_glossary(text, path)[1]
-    elif path.suffix.lower() == ".md":
-        issues = parse_narrative(text, path.stem, path)[1]
-    else:
-        issues = parse_statistics(text)[1]
+    if kind == "translation":
+        return [problem for problem in validate_path(path) if problem.check == "translation"]
+    issues = parse_alone(kind, read_text(path))
     return [Problem(str(path), issue.line, None, issue.check, issue.message, issue.hint)
             for issue in sorted(issues, key=lambda issue: issue.line)]

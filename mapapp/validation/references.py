@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 from mapapp.basemap import BasemapError, country_shapes
-from mapapp.loading import GLOSSARY, DataError
+from mapapp.loading import DataError
 from mapapp.parsing import Feature
 from mapapp.validation.core import Inspection
 
@@ -109,7 +108,7 @@ def _glossary_links(inspection: Inspection) -> None:
     if isinstance(dataset.glossary, DataError):
         return  # unreadable: reported by the documents check, and nothing to resolve against
     ids = [term.id for term in parsed.glossary.terms] if parsed.glossary else []
-    glossary_path = Path(dataset.geojson.path).parent / GLOSSARY
+    glossary_path = dataset.glossary_path
     documents = [*inspection.narratives.values(), parsed.context, parsed.glossary]
     for document in filter(None, documents):
         for link in document.glossary_links:
