@@ -2,15 +2,14 @@
 over them.
 
 Every page draws the same country outlines (the base map's countries, built by
-scripts/build_basemap.py from Natural Earth 1:10m; mapapp.loading says where they are), and
-validation needs them to check which country a point is in. Loading goes through here so the
-file is parsed once per version of it and a missing or broken file gives one clear message
-instead of a GDAL traceback.
+scripts/build_basemap.py from Natural Earth 1:10m), and validation needs them to check which
+country a point is in. mapapp.loading says where the files are and reads them; this module
+turns them into shapes once per version of a file, and a missing or broken file into one clear
+message instead of a GDAL traceback.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.loading import SHIPPED_BASEMAP, LoadError
+from mapapp.loading import SHIPPED_BASEMAP, LoadError, read_basemap_layer
 
 if TYPE_CHECKING:  # imported when a map is loaded: `mapapp validate` does without it
     import geopandas as gpd
@@ -81,7 +80,7 @@ def _plain_country_shapes(path: Path) -> CountryShapes | None:
     (geopandas takes longer to import than validating the shipped data does); None for any
     other file."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_basemap_layer(path)
         features = document["features"]
         properties = [feature["properties"] for feature in features]
         if document["type"] == "FeatureCollection" and features and all(
@@ -100,7 +99,7 @@ def _load(path: Path, mtime: int) -> gpd.GeoDataFrame:
     import geopandas as gpd  # here: `mapapp validate` does without it
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_basemap_layer(path)
     except FileNotFoundError:
         raise BasemapError(f"base map {path} is missing; {REBUILD_HINT}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -128,7 +127,7 @@ def layer_features(path: Path | None) -> tuple[dict, ...]:
 @lru_cache(maxsize=16)
 def _layer_features(path: Path, mtime: int) -> tuple[dict, ...]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_basemap_layer(path)
         features = document["features"]
         if document["type"] != "FeatureCollection" or not all(
                 isinstance(feature["properties"], dict) and feature["geometry"]

@@ -306,6 +306,13 @@ def _basemap_candidates(data_path: Path | str) -> dict[str, Path]:
     return {layer: folder / f"{layer}.geojson" for layer in BASEMAP_LAYERS}
 
 
+def read_basemap_layer(path: Path) -> Any:
+    """A base-map layer file (scripts/build_basemap.py writes them, nobody edits them) as JSON,
+    without positions; raises what reading and json.loads raise (OSError, UnicodeDecodeError,
+    ValueError), which mapapp.basemap words as a BasemapError."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def translation_file(data_path: Path | str, language: str) -> Path:
     """Where the content catalogue of a language is (or goes) for the data at `data_path`."""
     return Path(data_path).parent / TRANSLATIONS[language]
