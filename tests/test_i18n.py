@@ -252,6 +252,7 @@ def test_the_english_front_page_offers_the_korean_edition_without_redirecting(cl
 @pytest.mark.parametrize(("address", "message"), [
     ("/ko/nowhere", "이 주소에는 아무것도 없습니다."),
     ("/ko/routes/nowhere", "“nowhere”이라는 경로는 없습니다."),
+    ("/ko/years/abc", "“abc”의 지도는 없습니다. 지도가 다루는 연도는 2003–"),
 ])
 def test_error_pages_speak_the_language_of_their_address(client, address, message):
     _, html = get(client, address, 404)

@@ -1,7 +1,8 @@
 """The map in time, in Chromium: the year control by keyboard filters the list, the map and the
 year's panel and writes /years/<year> into the address; back and forward return to each year;
 the live region says what the list holds; a route's page keeps the year; without JavaScript
-the form asks the server; the timeline and the year pages are axe-clean. The static export's
+the form asks the server; the timeline, its presentation and the year pages (in English and
+Korean) are axe-clean; the link to the other language keeps the year. The static export's
 control, from disk: test_years_export.py.
 
 tests/data/site is made so that 2003, 2012 and 2024 each show something the others do not
@@ -157,7 +158,8 @@ def test_without_javascript_the_form_asks_the_server(page: Page):
     expect(page.locator("#year-status")).to_have_text(f"1 route in use in {FIRST}. 2 others were not.")
 
 
-@pytest.mark.parametrize("path", ["/years/2012", "/timeline", "/years"])
+@pytest.mark.parametrize("path", ["/years/2012", "/timeline", "/years", "/present/timeline",
+                                  "/ko/years/2012"])
 def test_axe_finds_no_violation(page: Page, path):
     page.goto(path)
     page.wait_for_load_state("networkidle")
