@@ -24,8 +24,7 @@ from itertools import zip_longest
 from flask_babel import gettext as _
 
 from mapapp import style
-from mapapp.model import Atlas, Country, Route
-from mapapp.narrative import Chapter
+from mapapp.model import Atlas, Chapter, Country, Route
 from mapapp.translation import same_language
 
 # -- the slide's measure, in ems of the body text at the design screen (1280×720, 28 px) ----
