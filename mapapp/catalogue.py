@@ -11,6 +11,7 @@ mapapp.translation to say; this module knows the file format only. Pure: no file
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 
 from mapapp.contract import Issue
 
@@ -111,10 +112,15 @@ class Update:
 
     text: str
     added: int  # English texts new to the catalogue
-    outdated: int  # translated texts whose English changed: now fuzzy
+    outdated: int  # entries marked fuzzy: their English changed since they were translated
     removed: int  # entries whose English is gone (kept at the end as obsolete `#~` lines)
     translated: int  # entries with a translation in use
     total: int
+
+    @property
+    def share(self) -> str:
+        """The share translated, rounded down: 477 of 479 is 99%, only all of them 100%."""
+        return f"{self.translated * 100 // self.total}%" if self.total else "–"
 
 
 def updated_catalogue(texts: Iterable[Text], current: str | None, language: str) -> Update:
@@ -122,7 +128,8 @@ def updated_catalogue(texts: Iterable[Text], current: str | None, language: str)
     where the text is unchanged, kept and marked fuzzy (with the old English as `#|` lines)
     where it changed, and an entry whose text is gone becomes obsolete, as `pybabel update` does.
     An entry that only moved (the same English in another context, e.g. a stage renumbered) is
-    kept as it was, not fuzzy. `current`: the file's text, or None for a new catalogue."""
+    kept as it was, not fuzzy. An entry still fuzzy keeps the English it was translated from.
+    `current`: the file's text, or None for a new catalogue."""
     template = Catalog(project=PROJECT, fuzzy=False, header_comment=HEADER)
     for text in texts:
         template.add(text.source, locations=list(text.locations), context=text.context,
@@ -130,19 +137,64 @@ def updated_catalogue(texts: Iterable[Text], current: str | None, language: str)
     catalog = (read_po(io.StringIO(current), locale=language) if current is not None
                else Catalog(locale=language, project=PROJECT, fuzzy=False, header_comment=HEADER,
                             language_team=Locale.parse(language).english_name))
+    previous = _take_previous_ids(catalog)
     known = {(m.context, m.id) for m in catalog if m.id}
     obsolete = len(catalog.obsolete)
     catalog.update(template, update_creation_date=False)
     for message in catalog:
+        message.flags.discard("python-format")  # content, not a format string: "12% of them"
         if message.fuzzy and message.previous_id == [message.id]:  # moved, not changed
             message.flags.discard("fuzzy")
             message.previous_id = []
+        elif message.fuzzy:  # the English it was translated from, however often it changed
+            earlier = previous.get((message.context, (message.previous_id or [message.id])[0]))
+            message.previous_id = [earlier] if earlier else message.previous_id
     new = [m for m in catalog if m.id and (m.context, m.id) not in known]
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=LINE_WIDTH, include_previous=True)
-    return Update(buffer.getvalue().decode("utf-8"),
+    return Update(_po_text(catalog),
                   added=sum(1 for m in new if not m.fuzzy and not m.string),
-                  outdated=sum(1 for m in new if m.fuzzy),
+                  outdated=sum(1 for m in catalog if m.id and m.fuzzy),
                   removed=len(catalog.obsolete) - obsolete,
                   translated=sum(1 for m in catalog if m.id and m.string and not m.fuzzy),
                   total=sum(1 for m in catalog if m.id))
+
+
+PREVIOUS = "|"  # how Babel reads a `#| msgid` line: a translator's comment starting with "|"
+QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _take_previous_ids(catalog: Catalog) -> dict[tuple[str | None, str], str]:
+    """The old English of each fuzzy entry, from its `#| msgid` lines, which Babel cannot read
+    (python-babel/babel#206: it keeps them as comments, to be written back as `# | …` for good);
+    the lines are taken out of the entries' comments. Also reads the one-comment form earlier
+    versions wrote."""
+    found = {}
+    for message in [*catalog, *catalog.obsolete.values()]:
+        lines = [comment for comment in message.user_comments if comment.startswith(PREVIOUS)]
+        if not lines:
+            continue
+        message.user_comments = [comment for comment in message.user_comments
+                                 if not comment.startswith(PREVIOUS)]
+        text = " ".join(line.lstrip(PREVIOUS).strip() for line in lines)
+        msgid = re.search(r'(?:^|\s)msgid\s+((?:"(?:[^"\\]|\\.)*"\s*)+)', text)
+        if msgid and message.id:
+            found[(message.context, message.id)] = "".join(
+                unescape(part) for part in QUOTED.findall(msgid.group(1)))
+    return found
+
+
+def _po_text(catalog: Catalog) -> str:
+    """The catalogue as Babel writes it, but each fuzzy entry's old English as PO lines
+    (`#| msgid ""`, `#| "…"`) that GNU gettext and PO editors read: write_po wraps it as one
+    comment (`#| msgid "" "…`), which `msgfmt --check` rejects."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=LINE_WIDTH, include_previous=True)
+    previous = iter([("msgid " + normalize(message.previous_id[0], width=LINE_WIDTH - 3))
+                     .splitlines() for message in catalog if message.id and message.previous_id])
+    lines, in_previous = [], False
+    for line in buffer.getvalue().decode("utf-8").splitlines(keepends=True):
+        if line.startswith("#| ") and not in_previous:  # Babel's one comment: ours instead
+            lines.extend(f"#| {part}\n" for part in next(previous))
+        if not line.startswith("#| "):
+            lines.append(line)
+        in_previous = line.startswith("#| ")
+    return "".join(lines)

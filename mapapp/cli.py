@@ -320,10 +320,9 @@ def translations_update(data: Path | None, languages: tuple[str, ...], check: bo
                 write_atomically(target, update.text)
             reports.append((target, update, changed))
     for target, update, changed in reports:
-        share = f"{update.translated / update.total:.0%}" if update.total else "–"
         state = ("not up to date" if check else "updated") if changed else "already up to date"
         click.echo(f"{target}: {state}; {update.total} texts, {update.translated} translated "
-                   f"({share}), {update.added} new, {update.outdated} outdated (fuzzy), "
+                   f"({update.share}), {update.added} new, {update.outdated} outdated (fuzzy), "
                    f"{update.removed} removed (kept as obsolete).", err=True)
     if check and stale:
         click.echo("Run `mapapp translations update` and commit the catalogues.", err=True)
