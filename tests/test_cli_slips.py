@@ -112,6 +112,8 @@ def test_each_slip_is_one_problem_at_its_line_with_a_hint(slip):
     assert (problem["path"], problem["line"], problem["check"], problem["severity"],
             problem["message"], problem["hint"]) == (
         str(SLIPS / slip / file), line, check, severity, message, hint)
+    # Tools get the feature's id; the text says 'feature "test-route"'.
+    assert problem["feature"] == ("test-route" if file == "routes.geojson" else None)
     assert result.exit_code == (1 if severity == "error" else 0)
 
 

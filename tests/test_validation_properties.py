@@ -513,7 +513,7 @@ def test_a_lone_surrogate_is_quoted_escaped(tmp_path):
     text = _collection(_feature({}, id_="\ud800"))
     assert b'"\\ud800"' in text
     code, problems = check_validate({"routes.geojson": text}, "routes.geojson")
-    assert code == 1 and problems[0]["feature"] == 'feature "\ud800"'
+    assert code == 1 and problems[0]["feature"] == "\ud800"
     path = tmp_path / "routes.geojson"
     path.write_bytes(text)
     assert 'feature "\\ud800": the id "\\ud800" has characters' in invoke(

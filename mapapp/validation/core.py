@@ -30,13 +30,14 @@ class Problem:
 
     path: str
     line: int
-    feature: str | None
+    feature: str | None  # as the text names it: 'feature "id"', or 'feature #3' without an id
     check: str
     message: str
     hint: str
     # "error": the data is unusable (exit 1; the site refuses it); "warning" (text not yet
     # translated): told, and changes nothing unless `mapapp validate --strict`.
     severity: str = "error"
+    feature_id: str | None = None  # what tools get as "feature": the feature's own id
 
     @property
     def is_error(self) -> bool:
@@ -51,7 +52,7 @@ class Problem:
         return {
             "path": self.path,
             "line": self.line,
-            "feature": self.feature,
+            "feature": self.feature_id,
             "check": self.check,
             "message": self.message,
             "hint": self.hint,
@@ -116,6 +117,7 @@ class Inspection:
                 message=message,
                 hint=hint,
                 severity=severity,
+                feature_id=None if feature is None or feature.id is None else str(feature.id),
             )
         )
 
