@@ -13,6 +13,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -177,6 +178,23 @@ def test_with_a_public_address_each_page_names_its_editions_for_search_engines(k
 def _step(address: str) -> str:
     step = re.search(r"\?step=\d+", address)
     return step[0] if step else ""
+
+
+@pytest.mark.parametrize("query", ["routes=dmz-route,southern-route&step=3",
+                                   "routes=dmz-route&context=1&step=2"])
+def test_the_twin_of_a_chosen_deck_is_the_same_deck_at_the_same_slide(query):
+    client = create_app({"MAPAPP_DATA": str(SITE_DATA), "TESTING": True,
+                         "MAPAPP_PUBLIC_URL": PUBLIC}).test_client()
+    for own, other, language in (("/ko/present", "/present", "en"),
+                                 ("/present", "/ko/present", "ko")):
+        tags = Html(get(client, f"{own}?{query}")[1])
+        [twin] = [a for a in tags.find("a", hreflang=language)
+                  if "language-switch" in a.get("class", "")]
+        [alternate] = [link["href"] for link in tags.find("link", rel="alternate")
+                       if link["hreflang"] == language]
+        for address in (twin["href"], alternate.removeprefix(PUBLIC)):
+            path, _, twin_query = address.partition("?")
+            assert path == other and parse_qs(twin_query) == parse_qs(query), (own, address)
 
 
 def test_a_korean_page_links_within_the_korean_edition(client, korean_pages):

@@ -38,6 +38,7 @@ from mapapp.web.urls import shareable_url, site_url
 
 PARAMETER = "lang"  # the language's name in rule defaults and in the API's query
 KEPT_IN_TWIN = ("step", "year")  # what of a page's context its twin in another language keeps
+CHOSEN_IN_TWIN = ("routes", "context")  # query arguments that choose a deck, kept as they are
 
 
 def prefixed(rule: str, language: str) -> str:
@@ -162,14 +163,16 @@ def language_name(language: str) -> str:
 def alternates(context) -> list[Alternate]:
     """This page in every language, its own first: for <link rel="alternate" hreflang> (only
     where MAPAPP_PUBLIC_URL says where the site is published) and the link to the twin. The
-    twin keeps what the address names (route, year) and what the page shows of it (the slide:
-    `step`, a route page's `year`); static/js/i18n.js carries over what scripts changed since."""
+    twin keeps what the address names (route, year, a chosen deck's `routes` and `context`) and
+    what the page shows of it (the slide: `step`, a route page's `year`); static/js/i18n.js
+    carries over what scripts changed since."""
     endpoint, values = request.endpoint, dict(request.view_args or {})
     if context.get("error"):
         endpoint, values = "pages.index", {}  # no twin of a page that is not there: the home
     elif request.url_rule is None or PARAMETER not in (request.url_rule.defaults or {}):
         return []  # a page in one language only (the API)
     values.update((key, context[key]) for key in KEPT_IN_TWIN if context.get(key) not in (None, 1))
+    values.update((key, request.args.getlist(key)) for key in CHOSEN_IN_TWIN if key in request.args)
     own = current_language()
     return [Alternate(language, language_name(language),
                       site_url(endpoint, **values, **{PARAMETER: language}),
