@@ -359,6 +359,8 @@ def _new(layer: str, feature_id: str, data: Path | None) -> None:
     click.echo("Left to fill in:", err=True)
     for problem in left:
         click.echo(_printable(problem.as_text()), err=True)
+    for file, line, what in written.elsewhere:
+        click.echo(_printable(f"{file}:{line}: {what}"), err=True)
     click.echo("Then run `mapapp validate`, and `mapapp serve --debug` to see it on the map.",
                err=True)
 

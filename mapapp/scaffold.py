@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mapapp import contract
 from mapapp.formatting import canonical, canonical_json, write_atomically
-from mapapp.loading import DataError, load_dataset
+from mapapp.loading import Dataset, DataError, TextFile, load_dataset
 
 PLACEHOLDER_SOURCE = {"title": "TODO: the original publication's title",
                       "publisher": "TODO: its publisher", "year": None,
@@ -64,11 +64,13 @@ class ScaffoldError(Exception):
 
 @dataclass(frozen=True)
 class Written:
-    """What `mapapp new` wrote: the data file, and the narrative for a route."""
+    """What `mapapp new` wrote: the data file, and the narrative for a route; and what a new
+    route still needs in files it leaves alone, once its story is written."""
 
     data: Path
     narrative: Path | None
     line: int  # where the new feature starts in the data file
+    elsewhere: tuple[tuple[Path, int, str], ...] = ()  # (file, line, what to do there)
 
 
 def new_feature(layer: str, feature_id: str, data_path: Path) -> Written:
@@ -102,7 +104,27 @@ def new_feature(layer: str, feature_id: str, data_path: Path) -> Written:
         if narrative is not None:
             narrative.unlink(missing_ok=True)
         raise
-    return Written(Path(data_path), narrative, text.count("\n", 0, offset) + 1)
+    return Written(Path(data_path), narrative, text.count("\n", 0, offset) + 1,
+                   _elsewhere(dataset, feature_id) if layer == "route" else ())
+
+
+def _elsewhere(dataset: Dataset, route_id: str) -> tuple[tuple[Path, int, str], ...]:
+    """The teachers' guide gives each question of a story its aims, and each catalogue
+    translates its texts (docs/maintainers.md, adding a route): neither is written for the
+    maintainer, since both need the story's final questions and English first."""
+    todo = []
+    if isinstance(dataset.teach, TextFile):
+        lines = dataset.teach.text.splitlines()
+        line = next((number for number, text in enumerate(lines, start=1)
+                     if text.startswith("question_aims:")), 1)
+        todo.append((dataset.teach.path, line, f'add `  {route_id}: [aim, …]` under '
+                     "question_aims, one aim of `aims` per question of its story"))
+    for source in dataset.translations.values():
+        if isinstance(source, TextFile):
+            todo.append((source.path, 1, "run `mapapp translations update` once the story's "
+                         "English is final; a translator then fills in its entries "
+                         "(docs/translating.md)"))
+    return tuple(todo)
 
 
 def _inserted(text: str, features: list, document, feature: dict) -> tuple[str, int]:

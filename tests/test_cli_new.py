@@ -69,6 +69,30 @@ def test_the_story_skeleton_has_every_required_line_and_fails_until_filled_in(da
     }
 
 
+def test_what_a_new_route_needs_in_the_guide_and_the_catalogue_is_listed_too(data):
+    """Neither file is touched: both need the story's questions and English first."""
+    teach, catalogue = data.parent / "teach.md", data.parent / "translations" / "ko.po"
+    before = teach.read_bytes(), catalogue.read_bytes()
+    result = new("route", "gobi-2024", "--data", str(data))
+    assert result.exit_code == 0
+    line = teach.read_text().splitlines().index("question_aims:") + 1
+    listed = result.stderr.split("Left to fill in:\n")[1].splitlines()
+    assert listed[-3:] == [
+        f"{teach}:{line}: add `  gobi-2024: [aim, …]` under question_aims, one aim of `aims` "
+        "per question of its story",
+        f"{catalogue}:1: run `mapapp translations update` once the story's English is final; a "
+        "translator then fills in its entries (docs/translating.md)",
+        "Then run `mapapp validate`, and `mapapp serve --debug` to see it on the map."]
+    assert (teach.read_bytes(), catalogue.read_bytes()) == before
+
+
+def test_a_crossing_needs_nothing_elsewhere(tmp_path):
+    shutil.copytree(DATA / "site", tmp_path / "data")
+    result = new("crossing", "musan-ford", "--data", str(tmp_path / "data" / "routes.geojson"))
+    assert result.exit_code == 0
+    assert "teach.md" not in result.stderr
+
+
 def test_filling_in_the_placeholders_makes_it_valid(tmp_path):
     shutil.copytree(DATA / "valid", tmp_path / "data")
     data = tmp_path / "data" / "routes.geojson"
