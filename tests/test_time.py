@@ -110,6 +110,29 @@ def test_an_event_may_list_a_route_only_by_its_id(tmp_path):
         ("reference", 'lists route "musan-nanping", but that id names a crossing, not a route')]
 
 
+def test_the_messages_about_an_event_say_an_event(tmp_path):
+    """English wants "an" before a vowel: the validator says "an event" (and "an array"), never
+    "a event"."""
+    shutil.copytree(VALID, tmp_path / "data")
+    path = tmp_path / "data" / "routes.geojson"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    [event] = [f for f in document["features"] if f["id"] == "test-event"]
+    [route] = [f for f in document["features"] if f["properties"]["layer"] == "route"]
+    event["properties"]["routes"] = ["test-event"]
+    del event["properties"]["title"]
+    event["geometry"] = {"type": "LineString", "coordinates": [[129.0, 42.0], [129.1, 42.1]]}
+    route["properties"]["crossings"] = ["test-event"]
+    [country, *_] = [f for f in document["features"] if f["properties"]["layer"] == "country"]
+    country["id"] = ["country"]
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    messages = [p.message for p in validate_path(path)]
+    assert {'an event is drawn as a Point, not a LineString', 'an event needs the property "title"',
+            'lists route "test-event", but that id names an event, not a route',
+            'uses crossing "test-event", but that id names an event, not a crossing',
+            'the id is an array; ids are strings here'} <= set(messages)
+    assert not [message for message in messages if re.search(r"\ba [aeiou]", message)]
+
+
 def test_the_shipped_barriers_lie_on_the_border_and_the_events_in_their_routes_periods():
     """The project's own data: what this feature adds keeps `mapapp validate` clean."""
     problems = [p for p in validate_path(SITE_DATA.parents[3] / "data" / "routes.geojson")

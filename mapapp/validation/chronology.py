@@ -14,6 +14,7 @@ from datetime import date
 from mapapp.contract import in_period, is_year
 from mapapp.parsing import Feature
 from mapapp.validation.core import Inspection
+from mapapp.wording import indefinite
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -46,7 +47,7 @@ def _route_in_use(inspection: Inspection, ref: Feature, year: int, index: int,
                   route: Feature | None, route_id: str) -> None:
     member = ("properties", "routes", index)
     if route is None or route.layer != "route":
-        what = "no feature" if route is None else f"a {route.layer}, not a route"
+        what = "no feature" if route is None else f"{indefinite(route.layer)}, not a route"
         inspection.report("reference", f'lists route "{route_id}", but that id names {what}',
                           "correct the id, or leave it out of the event's routes", ref, member)
         return

@@ -8,6 +8,7 @@ from mapapp.basemap import BasemapError, country_shapes
 from mapapp.loading import DataError
 from mapapp.parsing import Feature
 from mapapp.validation.core import Inspection
+from mapapp.wording import indefinite
 
 CHECK = "reference"
 
@@ -42,7 +43,8 @@ def check(inspection: Inspection) -> None:
                 continue  # the schema check reports it
             target = by_id.get(crossing)
             if target is None or target.layer != "crossing":
-                what = "no feature" if target is None else f'a {target.layer}, not a crossing'
+                what = ("no feature" if target is None
+                        else f'{indefinite(target.layer)}, not a crossing')
                 close = closest(crossing, crossing_ids)
                 inspection.report(CHECK, f'uses crossing "{crossing}", but that id names {what}',
                                   f'did you mean "{close}"? Else add the crossing feature'

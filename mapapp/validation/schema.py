@@ -12,6 +12,7 @@ from mapapp.contract import describe as _describe
 from mapapp.parsing import Feature
 from mapapp.validation import positions
 from mapapp.validation.core import Inspection
+from mapapp.wording import indefinite
 
 CHECK = "schema"
 FORMAT_DOC = "see docs/data-format.md"
@@ -60,12 +61,12 @@ class _Feature:
         self._geometry(layer_name, layer)
         for key in layer.required:
             if key not in self.properties:
-                self.report(f'a {layer_name} needs the property "{key}"',
+                self.report(f'{indefinite(layer_name)} needs the property "{key}"',
                             f"add it ({FORMAT_DOC}, section {layer_name})", "properties")
         for key, value in self.properties.items():
             if key not in layer.properties:
                 if key.lower() not in SAFETY_KEYS:
-                    self.report(f'has an unknown property "{key}" for a {layer_name}',
+                    self.report(f'has an unknown property "{key}" for {indefinite(layer_name)}',
                                 f"the known ones are {', '.join(layer.properties)}: correct the "
                                 "name or delete it", "properties", key)
                 continue
@@ -80,7 +81,7 @@ class _Feature:
             self.report('has no "id"', 'add a unique "id" of lowercase letters, digits and '
                         'hyphens beside "type", such as "musan-nanping"')
         elif not isinstance(value, str):
-            self.report(f'the id is a {json_type(value)}; ids are strings here',
+            self.report(f'the id is {indefinite(json_type(value))}; ids are strings here',
                         f'write it as a string, "{value}", or choose a descriptive one', "id")
         elif not contract.ID_PATTERN.match(value):
             self.report(f'the id "{value}" has characters other than lowercase letters, digits '
@@ -96,17 +97,18 @@ class _Feature:
         geometry = self.ref.value.get("geometry")
         if not layer.geometry:
             if geometry is not None:
-                self.report(f"a {layer_name} has no geometry of its own (its shape comes from the "
-                            "base map)", 'write "geometry": null', "geometry")
+                self.report(f"{indefinite(layer_name)} has no geometry of its own (its shape "
+                            "comes from the base map)", 'write "geometry": null', "geometry")
             return
         if geometry is None:
             if not layer.may_be_null:
-                self.report(f"a {layer_name} needs a geometry, found null",
+                self.report(f"{indefinite(layer_name)} needs a geometry, found null",
                             f"draw it as a {' or '.join(layer.geometry)}", "geometry")
             return
         if geometry["type"] not in layer.geometry:
-            self.report(f"a {layer_name} is drawn as a {' or '.join(layer.geometry)}, not a "
-                        f"{geometry['type']}", f"redraw it ({FORMAT_DOC})", "geometry", "type")
+            self.report(f"{indefinite(layer_name)} is drawn as a {' or '.join(layer.geometry)}, "
+                        f"not a {geometry['type']}", f"redraw it ({FORMAT_DOC})", "geometry",
+                        "type")
             return
         depth = positions.DEPTH[geometry["type"]]
         if all(len(position) == 2 for position in positions.flat(geometry["coordinates"], depth)):

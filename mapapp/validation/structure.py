@@ -14,6 +14,7 @@ from mapapp.loading import Pointer
 from mapapp.parsing import Feature
 from mapapp.validation import positions
 from mapapp.validation.core import Inspection
+from mapapp.wording import indefinite
 
 CHECK = "structure"
 GEOMETRY_TYPES = (*positions.DEPTH, "GeometryCollection")
@@ -263,7 +264,8 @@ def _shape_fault(value, depth: int) -> tuple[Pointer, str] | None:
     """Where (below the coordinates) their nesting differs from their type, and how."""
     if depth == 0:
         if not isinstance(value, list):
-            return (), f"expected a position [longitude, latitude], found a {json_type(value)}"
+            return (), ("expected a position [longitude, latitude], found "
+                        f"{indefinite(json_type(value))}")
         if len(value) < 2:
             return (), f"a position needs at least 2 numbers, found {len(value)}"
         for index, number in enumerate(value):
@@ -273,7 +275,7 @@ def _shape_fault(value, depth: int) -> tuple[Pointer, str] | None:
                 return (index,), f"{json_type(number)} {number!r} where a number is expected"
         return None
     if not isinstance(value, list):
-        return (), f"expected an array, found a {json_type(value)}"
+        return (), f"expected an array, found {indefinite(json_type(value))}"
     if value and all(_is_number(item) for item in value):
         return (), "found a position where an array of positions is expected"
     for index, item in enumerate(value):
