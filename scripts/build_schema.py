@@ -4,8 +4,8 @@
 docs/routes.schema.json describes data/routes.geojson and docs/narrative-header.schema.json the
 YAML header of a narrative, both made from mapapp/contract.py (the layers, their required and
 optional properties, and the properties' types), so they cannot drift from what `mapapp
-validate` enforces. docs/maintainers.md ("Your editor") says how to point VS Code and other
-editors at them.
+validate` enforces. docs/maintainers.md ("Your editor") says how editors use them (VS Code
+checks routes.geojson as you type; no editor of ours checks a Markdown file's header).
 
     scripts/build_schema.py            # rewrite both files
     scripts/build_schema.py --check    # exit 1 if either file differs from the contract

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "routes.schema.json").read_text(encoding="utf-8"))
 DATA = json.loads((ROOT / "data" / "routes.geojson").read_text(encoding="utf-8"))
+HEADER = json.loads((ROOT / "docs" / "narrative-header.schema.json").read_text("utf-8"))
+STORIES = sorted((ROOT / "data" / "narratives").glob("*.md"))
 
 
 def _errors(document) -> list[str]:
@@ -29,8 +32,27 @@ def test_the_committed_schemas_are_the_ones_the_contract_makes():
 
 def test_the_schemas_are_valid_draft_07():
     jsonschema.Draft7Validator.check_schema(SCHEMA)
-    header = json.loads((ROOT / "docs" / "narrative-header.schema.json").read_text("utf-8"))
-    jsonschema.Draft7Validator.check_schema(header)
+    jsonschema.Draft7Validator.check_schema(HEADER)
+
+
+def _header_errors(text: str) -> list[str]:
+    """The header between the first two `---` lines, read as YAML, against the schema."""
+    header = yaml.safe_load(text.split("---\n")[1])
+    return [error.message for error in jsonschema.Draft7Validator(HEADER).iter_errors(header)]
+
+
+@pytest.mark.parametrize("story", STORIES, ids=lambda path: path.stem)
+def test_every_shipped_narrative_header_passes_its_schema(story):
+    assert _header_errors(story.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("audience: everyone\n", "Additional properties are not allowed ('audience'"),
+    ("questions: Why this way?\n", "'Why this way?' is not of type 'array'"),
+    ("content_note: ''\n", "'' should be non-empty"),
+])
+def test_the_header_schema_flags_the_common_slips(header, expected):
+    assert any(expected in error for error in _header_errors(f"---\n{header}---\n\nText.\n"))
 
 
 def test_the_shipped_data_passes():
