@@ -115,3 +115,31 @@ def test_the_docs_json_examples_are_in_canonical_form(doc):
     assert examples
     for example in examples:
         assert canonical_json(canonical(json.loads(example))) + "\n" == example
+
+
+# A Markdown example is checked as the document its header says it is (its keys in that
+# document's order); one without a header as a narrative.
+_EXAMPLE_FILES = (({"title", "content_note", "questions"}, "context.md"),
+                  ({"content_note", "questions", "teacher_note"}, "example-route.md"))
+
+
+def _example_file(example: str) -> str:
+    header = example.split("---\n")[1] if example.startswith("---\n") else ""
+    keys = set(re.findall(r"^([a-z_]+):", header, re.M))
+    return next((name for known, name in _EXAMPLE_FILES if keys <= known), "example-route.md")
+
+
+def test_the_docs_markdown_and_csv_examples_are_in_canonical_form(tmp_path):
+    """What `mapapp format --check` says of each example, written to a file of its kind."""
+    text = (DOCS / "data-format.md").read_text()
+    examples = [(_example_file(example), example)
+                for example in re.findall(r"```markdown\n(.*?)```", text, re.S)]
+    examples += [("statistics.csv", example)
+                 for example in re.findall(r"```csv\n(.*?)```", text, re.S)]
+    assert {name for name, _ in examples} == {"context.md", "example-route.md", "statistics.csv"}
+    for number, (name, example) in enumerate(examples):
+        (tmp_path / str(number)).mkdir()
+        path = tmp_path / str(number) / name
+        path.write_text(example)
+        result = run("--check", str(path))
+        assert result.exit_code == 0, f"{example}\n{result.output}"
