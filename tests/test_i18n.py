@@ -22,12 +22,14 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po, write_po
 from flask import url_for
 from helpers import SITE_DATA, Html, get
+from markupsafe import Markup
 
 from mapapp.catalogue import updated_catalogue
 from mapapp.loading import load_dataset
 from mapapp.parsing import parse
 from mapapp.translation import english_texts
 from mapapp.web import create_app
+from mapapp.web.i18n import latin_marked
 from mapapp.web.rendering import SiteBlueprint
 from mapapp.web.site import current_state
 
@@ -35,7 +37,7 @@ from mapapp.web.site import current_state
 # that have no Korean name, key names and abbreviations readers see in Korean texts too.
 ALLOWED_LATIN = {"Natural", "Earth", "GeoNames", "Leaflet", "folium", "world-atlas", "CC", "BY",
                  "BSD", "MIT", "Ctrl", "Mac", "Space", "US", "Letter", "A4", "QR", "English",
-                 "DMZ", "NLL", "JSA", "MDL", "UNHCR", "km", "localhost"}
+                 "DMZ", "NLL", "JSA", "MDL", "UNHCR", "km", "localhost", "USB", "PSALT", "NK"}
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]+\b(?![\w.])")  # not a version's hex digits
 ADDRESS = re.compile(r"\b[\w-]+(?:\.[\w-]+)+\b")
 TRANSLATED_TITLE = "남쪽 경로: 중국과 라오스를 거쳐 태국으로"
@@ -220,6 +222,26 @@ def test_no_interface_text_is_left_in_english(client, korean_pages, site_atlas):
             for text in data_texts:
                 value = value.replace(text, "")
             assert not english_words(value), (address, value)
+
+
+@pytest.mark.parametrize("address", ["/ko/", "/ko/about", "/ko/teach", "/ko/glossary"])
+def test_english_left_in_the_shipped_korean_is_marked_as_english(address):
+    """The shipped translation keeps English titles, names and words in its Korean (further
+    reading, the UN inquiry's report, "The Washington Post는", ‘refoulement’): marked."""
+    client = create_app({"MAPAPP_DATA": str(ROOT / "data" / "routes.geojson"),
+                         "TESTING": True}).test_client()
+    page = Unmarked(get(client, address)[1])
+    assert not english_words(" ".join(page.text)), address
+
+
+def test_a_translation_marks_its_english_runs_and_leaves_abbreviations_and_code():
+    html = Markup("<p>2007년 The Washington Post는 DMZ와 “Spiegel &amp; Grau <i>Press</i>”, "
+                  "<code>?step=5</code> 4,300km</p>")
+    with create_app({"MAPAPP_DATA": str(SITE_DATA)}).test_request_context("/ko/"):
+        assert latin_marked(html) == Markup(
+            '<p>2007년 <span lang="en">The Washington Post</span>는 DMZ와 '
+            '“<span lang="en">Spiegel &amp; Grau</span> <i><span lang="en">Press</span></i>”, '
+            "<code>?step=5</code> 4,300km</p>")
 
 
 def test_the_interface_is_korean(client):

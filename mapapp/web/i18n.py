@@ -20,16 +20,18 @@ prefers Korean with a notice that static/js/i18n.js shows, in the browser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 
 import flask_babel
 from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import Babel, gettext, ngettext
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.exceptions import NotFound
 
 from mapapp.language import format_number
@@ -183,7 +185,8 @@ def alternates(context) -> list[Alternate]:
 def marked_markdown(render: Callable[[str], Markup]) -> Callable[..., Markup]:
     """The `markdown` filter around `render`: a text or block in another language than the page
     (still English on a Korean page) is wrapped in `<div lang="en">`, so that it is read as
-    such."""
+    such; in a translation, what stayed in Latin script (an English title, a name) is marked
+    too (`latin_marked`)."""
     def markdown(text: str, *args, **kwargs) -> Markup:
         if isinstance(text, Mixed):
             return Markup("").join(_marked(render(block, *args, **kwargs), language)
@@ -194,7 +197,52 @@ def marked_markdown(render: Callable[[str], Markup]) -> Callable[..., Markup]:
 
 
 def _marked(html: Markup, language: str) -> Markup:
-    return Markup('<div lang="%s">%s</div>') % (language, html) if language else html
+    if language:
+        return Markup('<div lang="%s">%s</div>') % (language, html)
+    return html if current_language() == SOURCE_LANGUAGE else latin_marked(html)
+
+
+# Words in Latin script, and what may stand between two of them in one English run (a title, a
+# name, a publisher: "The Washington Post", "Spiegel & Grau", "Report of … (A/HRC/25/63)").
+LATIN_WORD = r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9'’-]*(?:\.[A-Za-z0-9]+)*"
+LATIN_RUN = re.compile(rf"{LATIN_WORD}(?:[\s\d,.:;!?&/()\[\]'’‘“”\"–—-]+{LATIN_WORD})*")
+TAG = re.compile(r"(<[^>]*>)")
+NOT_PROSE = frozenset({"code", "kbd", "pre", "samp"})
+
+
+def latin_marked(html: Markup) -> Markup:
+    """A translation's HTML with each run of English in its text (a title left in its language,
+    a name, a word discussed: "The Washington Post는", "‘defector’") in `<span lang="en">`, so
+    that a screen reader reads it as English. A run of capitals alone (DMZ, UNHCR, USB) is an
+    abbreviation Korean texts use as such, and code is not prose: both stay as they are."""
+    parts, depth = [], 0
+    for part in TAG.split(str(html)):
+        if part.startswith("<"):
+            name = re.match(r"</?([A-Za-z0-9]+)", part)
+            if name and name[1].lower() in NOT_PROSE:
+                depth += -1 if part.startswith("</") else 1
+            parts.append(part)
+        else:
+            parts.append(_latin_runs_marked(part) if depth == 0 and part else part)
+    return Markup("".join(parts))
+
+
+def _latin_runs_marked(text: str) -> str:
+    raw, parts, end = unescape(text), [], 0
+    for run in LATIN_RUN.finditer(raw):
+        if any(letter.islower() for letter in run[0]):
+            parts += [escape(raw[end:run.start()]), Markup('<span lang="en">%s</span>') % run[0]]
+            end = run.end()
+    return "".join([*parts, escape(raw[end:])]) if parts else text
+
+
+def marked(text) -> Markup:
+    """The `marked` filter: a short data text (a glossary term) as HTML, marked as `markdown`
+    marks a text: with its language where it is in another, its English runs in a
+    translation."""
+    if isinstance(text, Foreign) or current_language() == SOURCE_LANGUAGE:
+        return escape(text)
+    return latin_marked(escape(text))
 
 
 def plain(text) -> str:
@@ -230,7 +278,7 @@ def init_app(app: Flask) -> None:
     # Every page has one rule per language, told apart by a default: werkzeug would otherwise
     # redirect an address to another rule of its endpoint whose defaults match it.
     app.url_map.redirect_defaults = False
-    app.jinja_env.filters.update(plain=plain)
+    app.jinja_env.filters.update(plain=plain, marked=marked)
     app.jinja_env.globals.update(alternates=alternates, offers=offers, site_root=site_root,
                                  ui_messages=ui_messages, format_number=format_number)
     app.context_processor(lambda: {"language": current_language()})
