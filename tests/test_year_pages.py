@@ -131,6 +131,19 @@ def test_the_link_to_the_other_language_keeps_the_year(client, path, twin):
     assert [a["href"] for a in Html(html).find("a") if "data-twin" in a] == [twin]
 
 
+@pytest.mark.parametrize(("path", "note"), [
+    (f"/routes/dmz-route?year={FIRST}", f"This route was not in use in {FIRST}."),
+    (f"/ko/routes/dmz-route?year={FIRST}", f"이 경로는 {FIRST}년에는 쓰이지 않았습니다."),
+    (f"/routes/northern-route?year={FIRST}", None),  # in use since 2000
+    ("/routes/dmz-route", None),  # all years
+    (f"/years/{FIRST}", None),  # no route chosen
+])
+def test_a_route_page_says_when_its_route_was_not_in_use_that_year(client, path, note):
+    _, html = get(client, path)
+    [(hidden, text)] = re.findall(r'<p class="year-route-note"( hidden)?>([^<]*)</p>', html)
+    assert (None if hidden else text) == note
+
+
 def test_the_timeline_has_every_event_in_order_by_decade_with_sources_and_arrivals(client,
                                                                                   site_atlas):
     _, html = get(client, "/timeline")

@@ -60,13 +60,16 @@ def status(atlas: Atlas, year: int | None) -> str:
 def control(atlas: Atlas, year: int | None, site_name: str) -> dict:
     """What the year control and static/js/years.js need: the span, the year shown (None: all
     years), and for each year (and "all") the routes in use and the barriers standing, what the
-    live region says, the title of the map page then and the map page's address (a route's page
-    then is its link's address with ?year=, which the script adds to the route chosen now)."""
+    live region says, what a route's page says of a route not in use then, the title of the map
+    page then and the map page's address (a route's page then is its link's address with ?year=,
+    which the script adds to the route chosen now)."""
     def view(shown: int | None) -> dict:
         return {"routes": [r.id for r in (atlas.routes_in_use(shown) if shown else atlas.routes)],
                 "barriers": [b.id for b in (atlas.barriers_standing(shown) if shown
                                             else atlas.barriers)],
                 "status": status(atlas, shown),
+                "not_in_use": (gettext("This route was not in use in %(year)d.", year=shown)
+                               if shown else None),
                 "title": (f"{gettext('The map in %(year)d', year=shown)} · {site_name}" if shown
                           else site_name),
                 "map": site_url("pages.year", year=shown) if shown else site_url("pages.index")}

@@ -146,6 +146,25 @@ def test_the_link_to_the_other_language_keeps_the_year(page: Page):
     expect(twin).to_have_attribute("href", re.compile(rf"/ko/routes/northern-route\?year={LAST}$"))
 
 
+def test_a_route_page_says_when_its_route_was_not_in_use(page: Page):
+    open_map(page, "/routes/dmz-route?year=2012")  # the DMZ route: from 2007
+    note = page.locator(".year-route-note")
+    expect(note).to_be_hidden()
+    page.focus(SLIDER)
+    page.keyboard.press("Home")
+    expect(note).to_be_visible()
+    expect(note).to_have_text(f"This route was not in use in {FIRST}.")
+    expect(page.locator("#year-status")).to_have_text(
+        f"1 route in use in {FIRST}. 2 others were not. This route was not in use in {FIRST}.")
+    expect(page.locator("#story-dmz-route")).to_be_visible()  # its story stays
+    page.keyboard.press("End")
+    expect(note).to_be_hidden()
+    page.keyboard.press("Home")
+    page.locator("#story-dmz-route a[data-route='']").click()  # no route chosen: nothing to say
+    expect(page).to_have_url(re.compile(rf"/years/{FIRST}$"))
+    expect(note).to_be_hidden()
+
+
 @pytest.mark.browser_context_args(java_script_enabled=False)
 def test_without_javascript_the_form_asks_the_server(page: Page):
     page.goto("/")

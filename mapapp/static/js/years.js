@@ -10,8 +10,9 @@
  *
  * The address follows the route chosen now (static/js/app.js marks its link aria-current, and
  * may change it without a page load): that route's link with ?year=, or the year's map page when
- * none is chosen. The link to the page in the other language is told each new address
- * ("mapapp:address", static/js/i18n.js).
+ * none is chosen; when that route was not in use in the year shown, a line under the control says
+ * so. The link to the page in the other language is told each new address ("mapapp:address",
+ * static/js/i18n.js).
  *
  * Everything a year shows and says comes from the page (#years-config, written by the server from
  * the data: mapapp/web/years.py), so this script neither decides what is in use nor writes any
@@ -31,6 +32,7 @@
   var output = form.querySelector("output");
   var status = document.getElementById(input.getAttribute("aria-describedby"));
   var allLink = document.querySelector("[data-year-all]");
+  var note = document.querySelector(".year-route-note");
   var panel = document.querySelector(".year-panel");
   var exported = !/^(\/|[a-z][a-z0-9+.-]*:)/i.test(form.getAttribute("action"));
   var mapConfig = window.mapapp && window.mapapp.pageConfig();
@@ -87,6 +89,21 @@
 
   var current = config.year;
 
+  /* What depends on the route chosen as well as the year: where "Show all years" leads, and the
+   * line saying that the route was not in use in the year shown. */
+  function followRoute() {
+    var shown = shownIn(current);
+    var route = chosenRoute();
+    if (allLink) {
+      allLink.setAttribute("href", address(null));
+    }
+    if (note) {
+      note.hidden = current === null || !route ||
+        shown.routes.indexOf(route.link.dataset.route) >= 0;
+      note.textContent = shown.not_in_use || "";
+    }
+  }
+
   /* Show a year (null: all years): the control, the list, the map, the panel, the title. */
   function show(year, options) {
     var shown = shownIn(year);
@@ -107,8 +124,8 @@
     });
     if (allLink) {
       allLink.parentElement.hidden = year === null;
-      allLink.setAttribute("href", address(null));
     }
+    followRoute();
     if (panel) {
       panel.hidden = year === null;
       var any = false;
@@ -133,7 +150,7 @@
       document.title = shown.title;
     }
     if (options.announce && status) {
-      status.textContent = shown.status;
+      status.textContent = shown.status + (note && !note.hidden ? " " + note.textContent : "");
     }
   }
 
@@ -167,13 +184,11 @@
       input.focus();
     });
   }
-  // The reader may choose another route without a page load (static/js/app.js): "Show all
-  // years" then leads to that route's page.
+  // The reader may choose another route without a page load (static/js/app.js).
   var list = document.querySelector(".route-list");
-  if (allLink && list) {
-    new MutationObserver(function () {
-      allLink.setAttribute("href", address(null));
-    }).observe(list, { subtree: true, attributes: true, attributeFilter: ["aria-current"] });
+  if (list) {
+    new MutationObserver(followRoute)
+      .observe(list, { subtree: true, attributes: true, attributeFilter: ["aria-current"] });
   }
   window.addEventListener("popstate", function (event) {
     var state = event.state;
