@@ -37,7 +37,8 @@ from mapapp.web.site import current_state
 # that have no Korean name, key names and abbreviations readers see in Korean texts too.
 ALLOWED_LATIN = {"Natural", "Earth", "GeoNames", "Leaflet", "folium", "world-atlas", "CC", "BY",
                  "BSD", "MIT", "Ctrl", "Mac", "Space", "US", "Letter", "A4", "QR", "English",
-                 "DMZ", "NLL", "JSA", "MDL", "UNHCR", "km", "localhost", "USB", "PSALT", "NK"}
+                 "DMZ", "NLL", "JSA", "MDL", "UNHCR", "km", "localhost", "USB", "PSALT", "NK",
+                 "Poedit", "Weblate", "gettext", "PO"}
 LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]+\b(?![\w.])")  # not a version's hex digits
 ADDRESS = re.compile(r"\b[\w-]+(?:\.[\w-]+)+\b")
 TRANSLATED_TITLE = "남쪽 경로: 중국과 라오스를 거쳐 태국으로"
@@ -375,6 +376,18 @@ def test_the_compiled_catalogue_is_its_po_file():
 
 def _tuple(value):
     return tuple(value) if isinstance(value, list | tuple) else value
+
+
+@pytest.mark.parametrize(("address", "heading"), [("/about", "How to contribute translations"),
+                                                  ("/ko/about", "번역을 보태는 방법")])
+def test_the_about_page_says_how_to_contribute_translations(client, address, heading):
+    html = get(client, address)[1]
+    section = html[html.index('<section id="translate"'):]
+    section = section[:section.index("</section>")]
+    assert f'<h2 id="translate-heading">{heading}</h2>' in section
+    for named in ("data/translations/ko.po", "mapapp translations update", "docs/translating.md"):
+        assert f"<code>{named}</code>" in section, (address, named)
+    assert Html(html).find("a", href="#translate"), "listed under 'On this page'"
 
 
 def test_dates_and_numbers_are_written_the_korean_way(client):
