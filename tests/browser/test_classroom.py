@@ -342,6 +342,22 @@ def test_every_slide_fits_a_projector_in_large_type(page: Page, shipped, path, w
     assert check_fit(page, shipped + path, width, height) > 3
 
 
+@pytest.fixture(scope="module")
+def unpublished():
+    """The shipped data served with no public address (a teacher's own computer): the closing
+    slide then says how to give the site one instead of showing it."""
+    with serve_in_thread(create_app({"MAPAPP_DATA": str(SHIPPED)})) as url:
+        yield url
+
+
+@pytest.mark.parametrize(("path", "width", "height"), each_once(
+    ["/present/southern-route", "/ko/present/southern-route"], SCREENS))
+def test_a_deck_without_a_public_address_fits_a_projector_in_large_type(page: Page, unpublished,
+                                                                        path, width, height):
+    assert check_fit(page, unpublished + path, width, height) > 3
+    assert page.locator(".setup-note code").count() == 2, "the closing slide's note is checked"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("route_id", SHIPPED_ROUTES)
 def test_every_route_deck_and_comparison_fits_both_screens(page: Page, shipped, route_id):
