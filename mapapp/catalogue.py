@@ -175,7 +175,7 @@ def _take_previous_ids(catalog: Catalog) -> dict[tuple[str | None, str], str]:
         message.user_comments = [comment for comment in message.user_comments
                                  if not comment.startswith(PREVIOUS)]
         text = " ".join(line.lstrip(PREVIOUS).strip() for line in lines)
-        msgid = re.search(r'(?:^|\s)msgid\s+((?:"(?:[^"\\]|\\.)*"\s*)+)', text)
+        msgid = re.search(rf"(?:^|\s)msgid\s+((?:{QUOTED.pattern}\s*)+)", text)
         if msgid and message.id:
             found[(message.context, message.id)] = "".join(
                 unescape(part) for part in QUOTED.findall(msgid.group(1)))

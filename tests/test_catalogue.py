@@ -7,16 +7,18 @@ The gettext checks need GNU gettext's `msgfmt` (Debian's gettext package); the r
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import denormalize, read_po
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import denormalize, read_po, write_po
 from click.testing import CliRunner
 from helpers import ROOT
 
-from mapapp.catalogue import Update
+from mapapp.catalogue import Text, Update, updated_catalogue
 from mapapp.cli import cli
 
 SHIPPED = ROOT / "data" / "translations" / "ko.po"
@@ -128,3 +130,24 @@ def test_the_shipped_korean_is_complete():
     narratives = len(list((ROOT / "data" / "narratives").glob("*.md")))
     assert result.stderr.strip() == (f"Checked {ROOT / 'data' / 'routes.geojson'} and "
                                      f"{narratives} narratives: no problems.")
+
+
+def test_the_old_english_as_babel_wrote_it_is_read_back_and_written_as_gettext_reads_it():
+    """A catalogue written before: Babel's write_po put the old English on wrapped `#|` lines
+    that are not PO strings; the next update repairs them instead of keeping them as comments."""
+    old = "People cross where the river is shallow, usually at night and often with the help " \
+          "of someone paid on the other side, then hide in the villages near the border."
+    new = old.replace("usually at night", "mostly at night")
+    catalog = Catalog(locale="ko")
+    catalog.add(new, "사람들은 강이 얕은 곳을 건넌다.", context="route:r:stage-1:body",
+                flags=["fuzzy"], previous_id=old)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, include_previous=True)
+    babel_wrote = buffer.getvalue().decode("utf-8")
+    assert '#| msgid "" "' in babel_wrote, "the shape GNU gettext rejects"
+
+    texts = [Text("route:r:stage-1:body", new, (("data/narratives/r.md", 9),))]
+    repaired = updated_catalogue(texts, babel_wrote, "ko")
+    assert previous_msgid(repaired.text, "route:r:stage-1:body") == old
+    assert "# |" not in repaired.text and repaired.outdated == 1
+    assert updated_catalogue(texts, repaired.text, "ko").text == repaired.text
