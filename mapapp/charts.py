@@ -155,11 +155,11 @@ def _with_korean_glyphs(svg: str) -> str:
     hangul = set(_HANGUL.findall("".join(_TEXT.findall(svg))))  # what is drawn
     if not hangul:
         return svg
-    font = TTFont(KOREAN_FONT)
+    font = TTFont(KOREAN_FONT, recalcTimestamp=False)  # the same bytes on every run
     options = subset.Options()
     options.flavor = "woff2"
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(hangul))
+    subsetter.populate(text="".join(sorted(hangul)))
     subsetter.subset(font)
     data = io.BytesIO()
     font.flavor = "woff2"

@@ -105,7 +105,7 @@ FONTS = {"regular": Font("NanumGothic.ttf", "Map Gothic", lambda: characters()),
 
 
 def build(source: Path, target: Path, family: str, text: str) -> None:
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the source's date: the same input, the same bytes
     options = subset.Options()
     options.flavor = "woff2"
     options.hinting = False  # browsers do without; it is a third of the file

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from fontTools.ttLib.tables import _h_e_a_d
 
 from mapapp import charts
 from mapapp.contract import Source
@@ -74,6 +75,15 @@ def test_one_bar_a_year_the_latest_in_its_own_colour(svg):
 def test_the_same_figures_give_the_same_bytes():
     """The web layer caches the chart under its digest: a redraw must not change it."""
     assert charts.arrivals_svg(FIGURES) == charts.arrivals_svg(tuple(reversed(FIGURES)))
+
+
+def test_a_korean_chart_gives_the_same_bytes_at_another_time(monkeypatch):
+    """The Korean glyphs it carries are a subset of the site's font: fontTools would stamp the
+    time of saving into it, so the Korean chart's digest changed on every restart."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>2009년 2,914명</text></svg>'
+    first = charts._with_korean_glyphs(svg)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_000_000_000)  # in 2099
+    assert "font/woff2" in first and charts._with_korean_glyphs(svg) == first
 
 
 def test_no_arrivals_no_chart():
