@@ -257,6 +257,7 @@ def test_a_broken_catalogue_stops_the_data_with_its_line(site):
     ("US$2,000–10,000 in 2007–2015", "2007–2015년에 2천~1만 달러"),
     ("on 9 January 2005", "2005년 1월 9일에"),
     ("24.9 million people", "2,490만 명"),
+    ("* one\n* **two** and *three*\n\nAfter.", "* 하나\n* **둘**과 *셋*\n\n그다음.\n"),
 ])
 def test_figures_may_be_written_the_korean_way(english, korean):
     assert check._faults(_text(english), korean) == []
@@ -268,6 +269,11 @@ def test_figures_may_be_written_the_korean_way(english, korean):
     ("see [HRW](https://hrw.org/a)", "HRW 참고", "breaks the link to https://hrw.org/a"),
     ("see [MDL](glossary:mdl)", "[군사분계선](glossary:nll) 참고", "breaks the link to glossary:mdl"),
     ("**bold** text", "**굵은 글씨", "leaves a ** mark unclosed"),
+    ("*Hanawon* first", "*하나원 먼저", "leaves a * mark unclosed"),
+    ("One.\n\nTwo.", "하나.\n\n둘.\n\n셋.",
+     "changes the Markdown structure: 1 paragraph breaks in the English, 2 in the translation"),
+    ("One.\n\nTwo.", "하나. 둘.",
+     "changes the Markdown structure: 1 paragraph breaks in the English, 0 in the translation"),
     ("Hello %(name)s", "안녕하세요", "leaves out the placeholder %(name)s"),
 ])
 def test_a_translation_that_breaks_its_english_is_a_fault(english, korean, fault):

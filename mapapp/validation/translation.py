@@ -4,7 +4,7 @@ English it translates.
 Errors (a translation in use is wrong, exit 1), at the entry's line: a translation that drops or
 changes a figure of its English (a number or a year; "10,000" may be written "1만", "3.5
 million" "350만"), loses or adds a link, changes the Markdown structure (list items, headings,
-quotes, emphasis and code marks) or leaves out a placeholder; a property translated longer than
+quotes, paragraphs, emphasis and code marks) or leaves out a placeholder; a property translated longer than
 the contract allows. Warnings (work still to do, exit 0 unless `--strict`): an English text not
 yet translated, or whose translation is outdated (fuzzy, or made for English that has changed
 since), each at the English file and line; an entry for English the data no longer has, at the
@@ -42,6 +42,8 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s", re.M)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.M)
 _QUOTE = re.compile(r"^\s{0,3}>", re.M)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?=[ \t]*\S)")  # a blank line before more text
+_LIST_MARK = re.compile(r"^\s{0,3}[-*+]\s", re.M)
 
 
 def check(inspection: Inspection) -> None:
@@ -144,14 +146,14 @@ def _faults(text: Text, translation: str) -> list[tuple[str, str]]:
         faults.append((f"adds a link to {link}, which the English does not have",
                        "link only what the English links"))
     for what, pattern in (("list items", _LIST_ITEM), ("headings", _HEADING),
-                          ("quoted lines", _QUOTE)):
-        before, after = len(pattern.findall(english)), len(pattern.findall(translation))
+                          ("quoted lines", _QUOTE), ("paragraph breaks", _PARAGRAPH_BREAK)):
+        before, after = (len(pattern.findall(text.strip())) for text in (english, translation))
         if before != after:
             faults.append((f"changes the Markdown structure: {before} {what} in the English, "
                            f"{after} in the translation",
                            "keep the Markdown marks of the English at the start of each line"))
-    for mark in ("**", "`"):
-        if english.count(mark) % 2 == 0 and translation.count(mark) % 2:
+    for mark, count in (("**", str.count), ("*", _emphasis_stars), ("`", str.count)):
+        if count(english, mark) % 2 == 0 and count(translation, mark) % 2:
             faults.append((f"leaves a {mark} mark unclosed", f"close every {mark} it opens"))
     for placeholder in sorted(set(_PLACEHOLDER.findall(english))
                               - set(_PLACEHOLDER.findall(translation))):
@@ -162,6 +164,12 @@ def _faults(text: Text, translation: str) -> list[tuple[str, str]]:
         faults.append((f"is {len(translation)} characters long, more than {limit}",
                        "shorten it: it labels a mark on the chart"))
     return faults
+
+
+def _emphasis_stars(text: str, star: str) -> int:
+    """The stars that mark emphasis (a list item's `* ` is not one): an odd count leaves an
+    *emphasis* open; a `**` pair counts two, so it is told apart above."""
+    return _LIST_MARK.sub("", text).count(star)
 
 
 def _links(text: str) -> list[str]:
