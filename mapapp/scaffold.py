@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mapapp import contract
 from mapapp.formatting import canonical, canonical_json, write_atomically
-from mapapp.loading import Dataset, DataError, TextFile, load_dataset
+from mapapp.loading import DataError, Dataset, TextFile, load_dataset
 
 PLACEHOLDER_SOURCE = {"title": "TODO: the original publication's title",
                       "publisher": "TODO: its publisher", "year": None,

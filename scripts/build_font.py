@@ -105,7 +105,7 @@ FONTS = {"regular": Font("NanumGothic.ttf", "Map Gothic", lambda: characters()),
 
 
 def build(source: Path, target: Path, family: str, text: str) -> None:
-    font = TTFont(source, recalcTimestamp=False)  # the source's date: the same input, the same bytes
+    font = TTFont(source, recalcTimestamp=False)  # its source's date: the same bytes every time
     options = subset.Options()
     options.flavor = "woff2"
     options.hinting = False  # browsers do without; it is a third of the file

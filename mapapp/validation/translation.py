@@ -4,12 +4,12 @@ English it translates.
 Errors (a translation in use is wrong, exit 1), at the entry's line: a translation that drops or
 changes a figure of its English (a number or a year; "10,000" may be written "1만", "3.5
 million" "350만"), loses or adds a link, changes the Markdown structure (list items, headings,
-quotes, paragraphs, emphasis and code marks) or leaves out a placeholder; a property translated longer than
-the contract allows. Warnings (work still to do, exit 0 unless `--strict`): an English text not
-yet translated, or whose translation is outdated (fuzzy, or made for English that has changed
-since), each at the English file and line; an entry for English the data no longer has, at the
-entry. Editing the English therefore never stops the site: it leaves warnings until a
-translator catches up.
+quotes, paragraphs, emphasis and code marks) or leaves out a placeholder; a property translated
+longer than the contract allows. Warnings (work still to do, exit 0 unless `--strict`): an
+English text not yet translated, or whose translation is outdated (fuzzy, or made for English
+that has changed since), each at the English file and line; an entry for English the data no
+longer has, at the entry. Editing the English therefore never stops the site: it leaves
+warnings until a translator catches up.
 
 A dataset without a catalogue is not being translated into that language: nothing to report.
 """
