@@ -15,7 +15,7 @@ second script (`MapParts.detail_script`) that mapview.js loads when the reader z
 
 Nothing here knows about Flask: the web layer passes the asset URLs and serves the returned parts
 (the scripts as files of their own, the configuration as JSON that static/js/mapview.js reads to
-find each layer, each route's bounds, period and stages, and the names to show by zoom).
+find each layer, each route's bounds and stages, and the names to show by zoom).
 """
 
 from __future__ import annotations
@@ -81,7 +81,6 @@ def build_map(atlas: Atlas, leaflet_js: str, leaflet_css: str, lang: str = "en")
             "barriers": layers.get("barriers"),  # None when the data has none
             "routes": {route.id: {"layer": layers[route.id],
                                   "bounds": _latlng_bounds(route.bounds),
-                                  "period": list(route.period),
                                   "stages": _stages(atlas, route, layers["towns"])}
                        for route in atlas.routes},
         },
@@ -387,11 +386,10 @@ def _crossings(atlas: Atlas) -> folium.FeatureGroup:
 
 
 def _barriers(atlas: Atlas) -> folium.GeoJson:
-    """Fences, walls and guard posts along the border, each with the years it stood (for
-    mapview.js's showYear)."""
+    """Fences, walls and guard posts along the border, each under its id (mapview.js's showYear
+    is given the ids of those standing in a year)."""
     features = [{"type": "Feature", "id": barrier.id,
-                 "properties": {"period": list(barrier.period),
-                                "tooltip": _text(style.barrier_label(barrier.name,
+                 "properties": {"tooltip": _text(style.barrier_label(barrier.name,
                                                                      barrier.period))},
                  "geometry": mapping(barrier.geometry)}
                 for barrier in atlas.barriers]

@@ -238,14 +238,16 @@ def test_each_stage_has_its_numbered_marker_name_and_the_names_it_covers(parts, 
     assert {"Musan", "Nanping"} <= set(covered), "a crossing's towns step aside for its marker"
 
 
-def test_routes_and_barriers_carry_their_periods(parts, site_atlas):
-    for route in site_atlas.routes:
-        assert parts.config["routes"][route.id]["period"] == list(route.period)
+def test_barriers_are_drawn_under_their_ids_and_no_period_reaches_the_browser(parts,
+                                                                                 site_atlas):
+    """Which routes and barriers a year shows is decided once, on the server (the year control's
+    and the timeline's lists of ids): the browser is not given the periods to decide it again."""
     assert site_atlas.barriers
     name = parts.config["barriers"]
     features = parts.script.split(f"{name}_add(")[1].split(");\n")[0]
-    drawn = {f["id"]: f["properties"]["period"] for f in json.loads(features)["features"]}
-    assert drawn == {barrier.id: list(barrier.period) for barrier in site_atlas.barriers}
+    drawn = {f["id"] for f in json.loads(features)["features"]}
+    assert drawn == {barrier.id for barrier in site_atlas.barriers}
+    assert "period" not in json.dumps(parts.config) and '"period"' not in parts.script
     assert '"className": "barrier barrier-' in parts.script
 
 

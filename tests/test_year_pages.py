@@ -228,12 +228,17 @@ def test_an_app_without_events_has_no_marks_and_a_span_from_its_first_route(tmp_
 
 def test_the_timeline_presentation_has_a_slide_for_each_year_of_events(client, site_atlas):
     _, html = get(client, "/present/timeline")
-    slides = re.findall(r'<section class="slide slide-(\w+)[^"]*" id="slide-(\d+)"[^>]*?'
-                        r'(?: data-year="(\d+)")?(\s+hidden)?>', html)
+    slides = [(kind, number, year.group(1) if (year := re.search(r'data-year="(\d+)"', rest))
+               else "", rest.endswith(" hidden"))
+              for kind, number, rest in re.findall(
+                  r'<section class="slide slide-(\w+)[^"]*" id="slide-(\d+)"([^>]*)>', html)]
     assert slides[0][0] == "timeline" and slides[-1][0] == "end"
     assert [int(year) for _, _, year, _ in slides if year] == list(site_atlas.event_years)
     assert [number for _, number, _, hidden in slides if not hidden] == ["1"]
     _, html = get(client, "/present/timeline?step=4")
     shown = re.search(r'id="slide-4"[^>]*>', html).group(0)
     assert 'data-year="2012"' in shown and "hidden" not in shown
+    in_use = " ".join(route.id for route in site_atlas.routes_in_use(2012))
+    standing = " ".join(barrier.id for barrier in site_atlas.barriers_standing(2012))
+    assert f'data-in-use="{in_use}" data-standing="{standing}"' in shown, "what its map shows"
     assert "Kim Jong Un&#39;s crackdown on leaving" in html

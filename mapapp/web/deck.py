@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
 from flask_babel import gettext as _
@@ -66,6 +66,8 @@ class Slide:
     note: str | None = None  # a content note shown on the slide
     chapter: Chapter | None = field(default=None, compare=False)  # on context slides
     year: int | None = None  # on the timeline's slides: the year the map shows
+    in_use: tuple[str, ...] = ()  # and the ids of the routes in use in it
+    standing: tuple[str, ...] = ()  # and of the barriers standing
 
     @property
     def continued(self) -> bool:
@@ -210,9 +212,8 @@ def _continued(slide: Slide, pages: list[list[str]], first_numbers: bool = False
     """A slide and its continuations, one per page of its items."""
     made, number = [], 1
     for part, page in enumerate(pages, start=1):
-        made.append(Slide(slide.kind, slide.title, slide.route, slide.stage, tuple(page),
-                          number if first_numbers else 1, part, note=slide.note if part == 1
-                          else None, chapter=slide.chapter, year=slide.year))
+        made.append(replace(slide, items=tuple(page), first=number if first_numbers else 1,
+                            part=part, note=slide.note if part == 1 else None))
         number += len(page)
     return made
 
@@ -364,7 +365,9 @@ def timeline_deck(atlas: Atlas) -> list[Slide]:
     for year in atlas.event_years:
         title = str(year)
         head = _kicker_height(_("Timeline")) + heading_height(title) + text_height(title)
-        slide = Slide("year", title, year=year)
+        slide = Slide("year", title, year=year,
+                      in_use=tuple(route.id for route in atlas.routes_in_use(year)),
+                      standing=tuple(barrier.id for barrier in atlas.barriers_standing(year)))
         slides += _continued(slide, _pages([event.id for event in atlas.events_in(year)],
                                            HEIGHT - head, HEIGHT - head,
                                            lambda event_id: event_height(atlas, event_id)))

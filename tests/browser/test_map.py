@@ -274,6 +274,7 @@ def test_the_legend_explains_the_new_marks(page: Page):
 
 # -- years ---------------------------------------------------------------------------------------
 def test_show_year_keeps_what_was_there_that_year(page: Page, site_atlas):
+    """The map shows the lists the server wrote for a year (the year control's)."""
     open_page(page, "/")
 
     def shown() -> tuple[set, set]:
@@ -286,7 +287,8 @@ def test_show_year_keeps_what_was_there_that_year(page: Page, site_atlas):
     everything = ({r.id for r in site_atlas.routes}, {b.id for b in site_atlas.barriers})
     assert shown() == everything
     for year in (2003, 2012, 2024):
-        page.evaluate(f"() => mapapp.view.showYear({year})")
+        page.evaluate("year => mapapp.view.showYear(JSON.parse(document.getElementById("
+                      "'years-config').textContent).years[year])", str(year))
         assert shown() == ({r.id for r in site_atlas.routes if r.in_use(year)},
                            {b.id for b in site_atlas.barriers if b.in_use(year)}), year
     assert shown()[0] != everything[0] or shown()[1] != everything[1]

@@ -3,7 +3,7 @@
  *
  * mapapp.mapView(config, options) takes the JSON configuration the server writes into the page
  * (#map-config: the names of the global variables folium's script declares, the overview, each
- * route's bounds, period and stages, the names to show by zoom) and returns what the pages need:
+ * route's bounds and stages, the names to show by zoom) and returns what the pages need:
  * show a route and one of its stages (the route highlighted, its stages as numbered markers, the
  * map flown there), and the map as it was in a year. Everything the map needs to know was
  * computed once on the server (mapapp/mapbuilder.py); here it is only shown and hidden by zoom.
@@ -11,8 +11,8 @@
  * still works.
  *
  * view.showStage(id, index, animate): a route ("" for none) and one of its stages (-1 for the
- * whole route). view.showYear(year): only the routes in use and the barriers standing in that
- * year; showYear(null): all of them.
+ * whole route). view.showYear({routes, barriers}): only the routes in use and the barriers
+ * standing in a year, by their ids, as the server listed them; showYear(null): all of them.
  */
 (function () {
   "use strict";
@@ -48,9 +48,6 @@
     });
   }
 
-  function inPeriod(period, year) {
-    return period[0] <= year && (period[1] === null || year <= period[1]);
-  }
 
   /* The group a layer belongs to (the layer control's overlay), or the map itself. */
   function groupOf(map, layer) {
@@ -576,12 +573,13 @@
       moveTo({ bounds: bounds }, animate);
     }
 
-    /* The map as it was in `year`: the routes in use then, and the barriers standing; every
-     * route and barrier for null. */
+    /* The map as it was in a year: `shown` lists the ids of the routes in use then and of the
+     * barriers standing (`routes`, `barriers`), as the server decided them (mapapp/web/years.py
+     * for the year control, mapapp/web/deck.py for the timeline's slides); null shows them all. */
     var routeGroups = {};
     var barriers = map && config.barriers ? window[config.barriers] : null;
     var barrierLines = barriers ? barriers.getLayers() : [];
-    function showYear(year) {
+    function showYear(shown) {
       if (!map) {
         return;
       }
@@ -591,7 +589,7 @@
           return;
         }
         routeGroups[id] = routeGroups[id] || groupOf(map, layer);
-        var on = year === null || inPeriod(config.routes[id].period, year);
+        var on = shown === null || shown.routes.indexOf(id) >= 0;
         if (on !== routeGroups[id].hasLayer(layer)) {
           if (on) {
             routeGroups[id].addLayer(layer);
@@ -602,7 +600,7 @@
       });
       if (barriers) {
         filter(barriers, barrierLines, function (line) {
-          return year === null || inPeriod(line.feature.properties.period, year);
+          return shown === null || shown.barriers.indexOf(line.feature.id) >= 0;
         });
       }
     }

@@ -37,6 +37,11 @@
   var announce = document.querySelector(".deck-announce");
   var current = -1;
 
+  /* The ids a slide lists in an attribute, space-separated ("" lists none). */
+  function ids(text) {
+    return (text || "").split(" ").filter(Boolean);
+  }
+
   /* The deck of every route, opened as a file with ?routes= (the static export, where no server
    * makes the chosen deck): only the chosen routes' slides, and the context chapter's when
    * ?context=1. Unknown ids are left out; if none is known, the whole deck stays. */
@@ -138,7 +143,10 @@
     } else if (view) {
       var route = slide.dataset.route || "";
       view.showStage(route, parseInt(slide.dataset.stage, 10), animate);
-      view.showYear(slide.dataset.year ? Number(slide.dataset.year) : null);
+      view.showYear(slide.dataset.year ? {
+        routes: ids(slide.dataset.inUse),
+        barriers: ids(slide.dataset.standing),
+      } : null);
     }
   }
 

@@ -144,7 +144,7 @@
       });
     }
     if (view && view.showYear) {
-      view.showYear(year);
+      view.showYear(shown);
     }
     if (!chosenRoute()) {
       document.title = shown.title;
