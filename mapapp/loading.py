@@ -246,9 +246,11 @@ def files_to_check(path: Path | str) -> list[Path]:
 def what_to_check(path: Path | str) -> tuple[str, Path]:
     """What `mapapp validate` checks for one of the files files_to_check lists, by its name:
     ("data", the GeoJSON); ("translation", the GeoJSON that a content catalogue (.po)
-    translates, in the folder above the catalogue's own); or a document checked alone for its
-    own form, ("narrative" | "context" | "glossary" | "statistics", the file). DataError when
-    a catalogue or the data it translates is not there."""
+    translates, in the folder above the catalogue's own); ("guide", the GeoJSON beside the
+    teachers' guide, whose question_aims are counted against its stories); or a document
+    checked alone for its own form, ("narrative" | "context" | "glossary" | "page" |
+    "statistics", the file). DataError when a catalogue or the data it goes with is not
+    there."""
     path = data_file(path)
     if path.suffix.lower() == ".po":
         read_text(path)  # a DataError when it is not there
@@ -256,17 +258,22 @@ def what_to_check(path: Path | str) -> tuple[str, Path]:
         if folder.is_relative_to(Path.cwd()):
             folder = folder.relative_to(Path.cwd())  # the paths as the maintainer types them
         return "translation", data_file(folder)
-    return document_kind(path) or "data", path
+    kind = document_kind(path)
+    if kind == "guide":
+        return kind, data_file(path.parent)
+    return kind or "data", path
 
 
 def document_kind(path: Path | str) -> str | None:
-    """What a hand-written file is, by its name: "statistics" (.csv), "context", "glossary" or
-    else "narrative" (.md); None for any other file."""
+    """What a hand-written file is, by its name: "statistics" (.csv), "context", "glossary",
+    "page" (further reading), "guide" (the teachers') or else "narrative" (.md); None for any
+    other file."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
         return "statistics"
     if path.suffix.lower() == ".md":
-        return {CONTEXT: "context", GLOSSARY: "glossary"}.get(path.name, "narrative")
+        return {CONTEXT: "context", GLOSSARY: "glossary", FURTHER_READING: "page",
+                TEACH: "guide"}.get(path.name, "narrative")
     return None
 
 

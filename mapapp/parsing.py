@@ -107,7 +107,7 @@ def parse_alone(kind: str, source: TextFile) -> list[Issue]:
         return parse_statistics(source.text)[1]
     if kind == "narrative":
         return parse_narrative(source.text, source.path.stem, source.path)[1]
-    parser = {"context": parse_context, "glossary": parse_glossary}[kind]
+    parser = {"context": parse_context, "glossary": parse_glossary, "page": parse_page}[kind]
     return parser(source.text, source.path)[1]
 
 

@@ -4,6 +4,7 @@ never a traceback, the documented exit code, and the input file left exactly as 
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -100,6 +101,28 @@ def test_shipped_data_is_valid_in_a_real_process_which_says_what_it_checked():
     assert result.returncode == 0
     assert (f"Checked data/routes.geojson and {narratives} narratives: no problems"
             in result.stderr)
+
+
+@pytest.mark.parametrize("name", ["teach.md", "further-reading.md"])
+def test_the_guide_and_the_further_reading_are_checked_as_what_they_are(name):
+    """Not as a route's story (which asked them for stages with places and sources)."""
+    result = CliRunner().invoke(cli, ["validate", str(PROJECT_DATA.parent / name)])
+    assert result.exit_code == 0, result.output
+    assert f"{name}: no problems." in result.stderr
+
+
+def test_the_guide_checked_alone_counts_its_aims_against_the_stories_beside_it(tmp_path):
+    shutil.copytree(PROJECT_DATA.parent, tmp_path / "data")
+    guide = tmp_path / "data" / "teach.md"
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text(text.replace("  southern-route: [", "  southern-route: [geography, ", 1),
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--format", "json", str(guide)])
+    [problem] = json.loads(result.stdout)
+    assert result.exit_code == 1 and Path(problem["path"]).name == "teach.md"
+    assert problem["line"] == text.split("\n").index(
+        next(line for line in text.split("\n") if line.startswith("  southern-route: ["))) + 1
+    assert 'question_aims of "southern-route" gives' in problem["message"]
 
 
 def test_json_output_has_the_documented_fields():

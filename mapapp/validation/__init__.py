@@ -68,16 +68,21 @@ def validate_path(path: Path | str | None = None) -> list[Problem]:
 
 def validate_file(path: Path | str) -> list[Problem]:
     """Check one path as the CLI takes it: a GeoJSON file (with what lies beside it), a folder
-    holding routes.geojson, a single narrative, the context chapter or the glossary (.md), or
-    the statistics (.csv). A file alone is checked for its own form: whether its glossary links
-    and places resolve needs the whole dataset. A content catalogue (.po) is checked against
-    the data it translates, the folder above its own: its `translation` problems only
-    (loading.what_to_check says which)."""
-    kind, path = what_to_check(path)
+    holding routes.geojson, a single narrative, the context chapter, the glossary or the further
+    reading (.md), or the statistics (.csv). A file alone is checked for its own form: whether
+    its glossary links and places resolve needs the whole dataset. A content catalogue (.po) is
+    checked against the data it translates, the folder above its own: its `translation`
+    problems only; the teachers' guide with the data beside it, whose stories its
+    question_aims count: its own problems only (loading.what_to_check says which)."""
+    kind, checked = what_to_check(path)
     if kind == "data":
-        return validate_path(path)
+        return validate_path(checked)
     if kind == "translation":
-        return [problem for problem in validate_path(path) if problem.check == "translation"]
-    issues = parse_alone(kind, read_text(path))
-    return [Problem(str(path), issue.line, None, issue.check, issue.message, issue.hint)
+        return [problem for problem in validate_path(checked) if problem.check == "translation"]
+    if kind == "guide":
+        guide = Path(path).resolve()
+        return [problem for problem in validate_path(checked)
+                if Path(problem.path).resolve() == guide]
+    issues = parse_alone(kind, read_text(checked))
+    return [Problem(str(checked), issue.line, None, issue.check, issue.message, issue.hint)
             for issue in sorted(issues, key=lambda issue: issue.line)]
