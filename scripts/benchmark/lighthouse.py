@@ -18,18 +18,33 @@ VERSION = "lighthouse@12.8.2"  # 13.x needs Node 22; Debian 12 ships Node 18/20
 PAGES = {"/": "/", "route page": f"/routes/{ROUTE}"}
 
 
+ATTEMPTS = 3  # Lighthouse sometimes fails to record a load ("NO_NAVSTART"): it says run again
+
+
 def run(cli, url: str, report) -> dict:
+    """One Lighthouse run's scores, LCP and TBT; a run that recorded nothing is run again, and
+    after ATTEMPTS a RuntimeError says Lighthouse's own reason."""
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
-    report.unlink(missing_ok=True)
-    subprocess.run(["node", str(cli), url, "--quiet", "--output=json", f"--output-path={report}",
-                    f"--chrome-flags={flags}",
-                    "--only-categories=performance,accessibility,best-practices,seo"],
-                   env={**os.environ, "CHROME_PATH": CHROMIUM}, check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
-    if not report.exists():
-        raise RuntimeError(f"Lighthouse wrote no report for {url}")
-    data = json.loads(report.read_text())
-    metrics = data["audits"]["metrics"]["details"]["items"][0]
+    reason = "it wrote no report"
+    for _ in range(ATTEMPTS):
+        report.unlink(missing_ok=True)
+        subprocess.run(["node", str(cli), url, "--quiet", "--output=json",
+                        f"--output-path={report}", f"--chrome-flags={flags}",
+                        "--only-categories=performance,accessibility,best-practices,seo"],
+                       env={**os.environ, "CHROME_PATH": CHROMIUM}, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        if not report.exists():
+            continue
+        data = json.loads(report.read_text())
+        metrics = data["audits"]["metrics"]
+        if "details" in metrics:
+            return figures(data, metrics["details"]["items"][0], report)
+        reason = (data.get("runtimeError") or {}).get("message") or metrics.get("errorMessage")
+    raise RuntimeError(f"Lighthouse could not measure {url} in {ATTEMPTS} runs: {reason}")
+
+
+def figures(data: dict, metrics: dict, report) -> dict:
+    """What the bench keeps of one report."""
     return {"scores": {key: round(category["score"] * 100)
                        for key, category in data["categories"].items()
                        if category["score"] is not None},
@@ -45,17 +60,18 @@ def measure(site_url: str) -> Section:
                       "slowdown)", ["page", *budgets.LIGHTHOUSE, "LCP ms", "TBT ms"])
     package = npm_package(VERSION)
     if package is None:
-        section.verdicts = [budgets.Verdict(f"Lighthouse {category}, {name}", minimum, "",
-                                            at_most=False, why_not=f"npm could not install "
-                                            f"{VERSION}")
-                            for name in PAGES for category, minimum in budgets.LIGHTHOUSE.items()]
+        section.verdicts = not_measured(f"npm could not install {VERSION}")
         return section
     results = {}
     for name, path in PAGES.items():
         say(f"Lighthouse on {path}…")
         slug = name.replace(" ", "-").strip("/") or "index"
-        results[name] = run(package / "cli" / "index.js", site_url + path,
-                            SCRATCH / f"lighthouse-{slug}.json")
+        try:
+            results[name] = run(package / "cli" / "index.js", site_url + path,
+                                SCRATCH / f"lighthouse-{slug}.json")
+        except RuntimeError as error:
+            section.notes.append(str(error))
+            section.verdicts += not_measured(str(error), [name])
     for name, result in results.items():
         scores = result["scores"]
         section.rows.append([name, *(scores.get(c) for c in budgets.LIGHTHOUSE),
@@ -67,3 +83,9 @@ def measure(site_url: str) -> Section:
                              for category, minimum in budgets.LIGHTHOUSE.items()]
     section.figures = results
     return section
+
+
+def not_measured(why: str, pages=PAGES) -> list[budgets.Verdict]:
+    return [budgets.Verdict(f"Lighthouse {category}, {name}", minimum, "", at_most=False,
+                            why_not=why)
+            for name in pages for category, minimum in budgets.LIGHTHOUSE.items()]
