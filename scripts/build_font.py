@@ -5,10 +5,13 @@ characters the Korean edition uses, as WOFF2 files the site serves (mapapp/stati
 Why: a classroom computer may have no Korean font and no internet, and a whole Korean font is
 megabytes. The subset holds every Hangul character (and CJK punctuation) of the Korean interface
 catalogue, the content catalogue (data/translations/ko.po), the base map's Korean names and the
-dates Babel writes in Korean; Latin text keeps the reader's own fonts. static/css/site.css
-declares it for those characters only (unicode-range), so a browser fetches it only for a page
-with Hangul on it. English pages show a few Korean words (the link to the Korean edition, the
-notice offering it): they get a third file of just those characters, 2 KB ("Map Gothic Names").
+dates Babel writes in Korean, and Nanum Gothic's own Latin letters, digits and punctuation
+(LATIN), so that a Korean page draws its figures and Latin words in the same font as its Hangul
+and asks the system for no font at all (each system font a page draws costs its first layout a
+call to the browser's font service: docs/performance.md). static/css/ko.css declares it for the
+Korean edition; static/css/site.css declares it again for Hangul only, for the Korean an English
+page quotes. English pages show a few Korean words (the link to the Korean edition, the notice
+offering it): they get a third file of just those characters, 2 KB ("Map Gothic Names").
 
 Nanum Gothic is under the SIL Open Font License 1.1 with "NanumGothic" a Reserved Font Name, so
 the cut-down font is renamed ("Map Gothic"), keeps its copyright and licence in its name table,
@@ -53,10 +56,20 @@ class Font:
 
     source: str  # a file of fonts-nanum
     family: str  # not "Nanum…": the licence reserves those names for the original fonts
-    text: Callable[[], set[str]]
+    text: Callable[[], set[str]]  # what it must draw (--check names what it lacks)
+    latin: bool = False  # also the source's characters of LATIN, where it has them
 
     def file(self, name: str) -> Path:
         return OUTPUT / f"map-gothic-{LANGUAGE}-{name}.woff2"
+
+
+# The Latin the Korean edition's text face carries besides Hangul: ASCII, Latin-1 and the
+# punctuation and arrows the texts use. Its unicode-range in static/css/ko.css names the same.
+LATIN = ((0x0020, 0x007E), (0x00A0, 0x00FF), (0x2010, 0x2027), (0x2190, 0x2193))
+
+
+def latin() -> set[str]:
+    return {chr(code) for first, last in LATIN for code in range(first, last + 1)}
 
 
 def korean(char: str) -> bool:
@@ -99,8 +112,8 @@ def english_page_characters() -> set[str]:
     return {char for char in html if korean(char)}
 
 
-FONTS = {"regular": Font("NanumGothic.ttf", "Map Gothic", lambda: characters()),
-         "bold": Font("NanumGothicBold.ttf", "Map Gothic", lambda: characters()),
+FONTS = {"regular": Font("NanumGothic.ttf", "Map Gothic", lambda: characters(), latin=True),
+         "bold": Font("NanumGothicBold.ttf", "Map Gothic", lambda: characters(), latin=True),
          "names": Font("NanumGothic.ttf", "Map Gothic Names", english_page_characters)}
 
 
@@ -162,9 +175,10 @@ def main() -> int:
             print(f"{source} not found: install Debian's fonts-nanum, or give --fonts DIR",
                   file=sys.stderr)
             return 2
+        text |= latin() if font.latin else set()  # the subsetter skips what the source lacks
         build(source, target, font.family, "".join(sorted(text)))
-        print(f"{target}: {len(text)} characters, {target.stat().st_size // 1024} KB",
-              file=sys.stderr)
+        print(f"{target}: {len(TTFont(target).getBestCmap())} characters, "
+              f"{target.stat().st_size // 1024} KB", file=sys.stderr)
     return 0
 
 

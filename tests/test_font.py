@@ -87,6 +87,26 @@ def test_only_pages_with_hangul_fetch_the_font(client):
         assert response.status_code == 200 and response.mimetype == "font/woff2"
 
 
+def test_the_korean_edition_draws_its_latin_text_with_its_own_font(client):
+    """A Korean page's figures and Latin words come from the shipped font too (Nanum Gothic's
+    own Latin), so that it asks the system for no font: ko.css declares the same files for
+    Latin and Hangul, and the files have every printable ASCII character."""
+    css = get(client, "/static/css/ko.css")[1]
+    faces = re.findall(r"@font-face \{[^}]*\}", css)
+    assert len(faces) == 2
+    for face in faces:
+        assert 'font-family: "Map Gothic Text"' in face and "font-display: swap" in face
+        ranges = re.search(r"unicode-range:([^;]*);", face).group(1)
+        assert "U+0020-007E" in ranges and "U+AC00-D7A3" in ranges
+        [url] = re.findall(r'url\("\.\./fonts/([^"]+)"\)', face)
+        assert client.get(f"/static/fonts/{url}").status_code == 200
+    assert re.search(r'--sans: "Map Gothic Text",', css) and re.search(
+        r'--serif: "Map Gothic Text",', css)
+    ascii_ = {chr(code) for code in range(0x20, 0x7F)}
+    for weight, font in FONTS.items():
+        assert not ascii_ - set(map(chr, TTFont(font).getBestCmap())), weight
+
+
 def test_a_korean_chart_carries_the_glyphs_it_draws(client):
     """An SVG shown as an image cannot use the page's fonts: the Korean chart inlines a subset
     of the shipped font with every Hangul character its text draws; the English one none."""
