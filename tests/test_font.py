@@ -19,10 +19,17 @@ from helpers import Html, get
 
 from mapapp import paths
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import build_font  # scripts/ is not a package: on the path above
+
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = {weight: paths.static_dir() / "fonts" / f"map-gothic-ko-{weight}.woff2"
          for weight in ("regular", "bold")}
 HANGUL = re.compile(r"[\u1100-\u11ff\u3000-\u318f\uac00-\ud7a3\uff00-\uffef]")
+
+# What the Korean edition's text face covers: build_font.LATIN, then the Hangul above
+LATIN_THEN_KOREAN = [(f"{first:04X}", f"{last:04X}") for first, last in build_font.LATIN] + [
+    ("1100", "11FF"), ("3000", "318F"), ("AC00", "D7A3"), ("FF00", "FFEF")]
 
 
 def shipped_korean() -> set[str]:
@@ -97,7 +104,8 @@ def test_the_korean_edition_draws_its_latin_text_with_its_own_font(client):
     for face in faces:
         assert 'font-family: "Map Gothic Text"' in face and "font-display: swap" in face
         ranges = re.search(r"unicode-range:([^;]*);", face).group(1)
-        assert "U+0020-007E" in ranges and "U+AC00-D7A3" in ranges
+        assert re.findall(r"U\+([0-9A-F]+)-([0-9A-F]+)", ranges) == LATIN_THEN_KOREAN, (
+            "the ranges scripts/build_font.py puts in the files")
         [url] = re.findall(r'url\("\.\./fonts/([^"]+)"\)', face)
         assert client.get(f"/static/fonts/{url}").status_code == 200
     assert re.search(r'--sans: "Map Gothic Text",', css) and re.search(
