@@ -63,8 +63,11 @@ class Font:
         return OUTPUT / f"map-gothic-{LANGUAGE}-{name}.woff2"
 
 
-# The Latin the Korean edition's text face carries besides Hangul: ASCII, Latin-1 and the
-# punctuation and arrows the texts use. Its unicode-range in static/css/ko.css names the same.
+# Hangul, and the CJK punctuation and full-width forms Korean text uses: what a computer without
+# Korean fonts cannot draw, and the unicode-range of every face of the font (site.css, ko.css).
+KOREAN = ((0x1100, 0x11FF), (0x3000, 0x318F), (0xAC00, 0xD7A3), (0xFF00, 0xFFEF))
+# The Latin the Korean edition's text face carries besides: ASCII, Latin-1 and the punctuation
+# and arrows the texts use. Its unicode-range in static/css/ko.css names LATIN, then KOREAN.
 LATIN = ((0x0020, 0x007E), (0x00A0, 0x00FF), (0x2010, 0x2027), (0x2190, 0x2193))
 
 
@@ -73,11 +76,7 @@ def latin() -> set[str]:
 
 
 def korean(char: str) -> bool:
-    """Hangul, and the CJK punctuation and full-width forms Korean text uses: what a computer
-    without Korean fonts cannot draw, and the font's unicode-range in site.css."""
-    code = ord(char)
-    return (0x1100 <= code <= 0x11FF or 0x3000 <= code <= 0x318F or 0xAC00 <= code <= 0xD7A3
-            or 0xFF00 <= code <= 0xFFEF)
+    return any(first <= ord(char) <= last for first, last in KOREAN)
 
 
 def characters() -> set[str]:
@@ -117,7 +116,8 @@ FONTS = {"regular": Font("NanumGothic.ttf", "Map Gothic", lambda: characters(), 
          "names": Font("NanumGothic.ttf", "Map Gothic Names", english_page_characters)}
 
 
-def build(source: Path, target: Path, family: str, text: str) -> None:
+def build(source: Path, target: Path, family: str, text: str) -> int:
+    """Write the subset of `source` for `text` to `target`; the number of characters it has."""
     font = TTFont(source, recalcTimestamp=False)  # its source's date: the same bytes every time
     options = subset.Options()
     options.flavor = "woff2"
@@ -140,6 +140,7 @@ def build(source: Path, target: Path, family: str, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     font.flavor = "woff2"
     font.save(target)
+    return len(font.getBestCmap())
 
 
 def missing() -> dict[str, set[str]]:
@@ -176,9 +177,9 @@ def main() -> int:
                   file=sys.stderr)
             return 2
         text |= latin() if font.latin else set()  # the subsetter skips what the source lacks
-        build(source, target, font.family, "".join(sorted(text)))
-        print(f"{target}: {len(TTFont(target).getBestCmap())} characters, "
-              f"{target.stat().st_size // 1024} KB", file=sys.stderr)
+        count = build(source, target, font.family, "".join(sorted(text)))
+        print(f"{target}: {count} characters, {target.stat().st_size // 1024} KB",
+              file=sys.stderr)
     return 0
 
 

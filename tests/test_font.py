@@ -27,9 +27,9 @@ FONTS = {weight: paths.static_dir() / "fonts" / f"map-gothic-ko-{weight}.woff2"
          for weight in ("regular", "bold")}
 HANGUL = re.compile(r"[\u1100-\u11ff\u3000-\u318f\uac00-\ud7a3\uff00-\uffef]")
 
-# What the Korean edition's text face covers: build_font.LATIN, then the Hangul above
-LATIN_THEN_KOREAN = [(f"{first:04X}", f"{last:04X}") for first, last in build_font.LATIN] + [
-    ("1100", "11FF"), ("3000", "318F"), ("AC00", "D7A3"), ("FF00", "FFEF")]
+# What the Korean edition's text face covers (ko.css): build_font.LATIN, then its KOREAN
+LATIN_THEN_KOREAN = [(f"{first:04X}", f"{last:04X}")
+                     for first, last in build_font.LATIN + build_font.KOREAN]
 
 
 def shipped_korean() -> set[str]:

@@ -39,7 +39,8 @@ def run(cli, url: str, report) -> dict:
         metrics = data["audits"]["metrics"]
         if "details" in metrics:
             return figures(data, metrics["details"]["items"][0], report)
-        reason = (data.get("runtimeError") or {}).get("message") or metrics.get("errorMessage")
+        reason = ((data.get("runtimeError") or {}).get("message") or metrics.get("errorMessage")
+                  or "its report has no metrics")
     raise RuntimeError(f"Lighthouse could not measure {url} in {ATTEMPTS} runs: {reason}")
 
 
@@ -60,7 +61,8 @@ def measure(site_url: str) -> Section:
                       "slowdown)", ["page", *budgets.LIGHTHOUSE, "LCP ms", "TBT ms"])
     package = npm_package(VERSION)
     if package is None:
-        section.verdicts = not_measured(f"npm could not install {VERSION}")
+        section.verdicts = [verdict for name in PAGES
+                            for verdict in verdicts(name, why=f"npm could not install {VERSION}")]
         return section
     results = {}
     for name, path in PAGES.items():
@@ -71,21 +73,21 @@ def measure(site_url: str) -> Section:
                                 SCRATCH / f"lighthouse-{slug}.json")
         except RuntimeError as error:
             section.notes.append(str(error))
-            section.verdicts += not_measured(str(error), [name])
+            section.verdicts += verdicts(name, why=str(error))
     for name, result in results.items():
         scores = result["scores"]
         section.rows.append([name, *(scores.get(c) for c in budgets.LIGHTHOUSE),
                              result["lcp_ms"], result["tbt_ms"]])
         if result["below_0.9"]:
             section.notes.append(f"{name}, audits below 0.9: {', '.join(result['below_0.9'])}")
-        section.verdicts += [budgets.Verdict(f"Lighthouse {category}, {name}", minimum, "",
-                                             scores.get(category, 0), at_most=False)
-                             for category, minimum in budgets.LIGHTHOUSE.items()]
+        section.verdicts += verdicts(name, scores)
     section.figures = results
     return section
 
 
-def not_measured(why: str, pages=PAGES) -> list[budgets.Verdict]:
-    return [budgets.Verdict(f"Lighthouse {category}, {name}", minimum, "", at_most=False,
+def verdicts(name: str, scores: dict | None = None, why: str = "") -> list[budgets.Verdict]:
+    """A page's four category verdicts: its scores, or not measured and why."""
+    return [budgets.Verdict(f"Lighthouse {category}, {name}", minimum, "",
+                            None if scores is None else scores.get(category, 0), at_most=False,
                             why_not=why)
-            for name in pages for category, minimum in budgets.LIGHTHOUSE.items()]
+            for category, minimum in budgets.LIGHTHOUSE.items()]
